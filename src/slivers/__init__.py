@@ -1,0 +1,1 @@
+"""Slivers: a local labour market for short slots of care."""
