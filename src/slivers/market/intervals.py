@@ -1,0 +1,107 @@
+"""UTC intervals and the London wall-clock arithmetic that availability and series share."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from slivers.clock import LONDON, ensure_utc
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A half-open span [start, end) of aware UTC instants."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("interval bounds must be timezone-aware")
+        if self.end <= self.start:
+            raise ValueError("interval end must be after its start")
+
+    @property
+    def minutes(self) -> float:
+        return (self.end - self.start).total_seconds() / 60.0
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, disjoint intervals covering the same instants; touching intervals are joined."""
+    ordered = sorted(intervals, key=lambda interval: interval.start)
+    merged: list[Interval] = []
+    for interval in ordered:
+        if merged and interval.start <= merged[-1].end:
+            if interval.end > merged[-1].end:
+                merged[-1] = Interval(merged[-1].start, interval.end)
+        else:
+            merged.append(interval)
+    return merged
+
+
+def subtract(intervals: Sequence[Interval], removals: Iterable[Interval]) -> list[Interval]:
+    """Merged `intervals` minus every removal; the result stays sorted and disjoint."""
+    result = list(intervals)
+    for removal in merge(removals):
+        kept: list[Interval] = []
+        for interval in result:
+            if interval.end <= removal.start or interval.start >= removal.end:
+                kept.append(interval)
+                continue
+            if interval.start < removal.start:
+                kept.append(Interval(interval.start, removal.start))
+            if interval.end > removal.end:
+                kept.append(Interval(removal.end, interval.end))
+        result = kept
+    return result
+
+
+def clip(intervals: Iterable[Interval], start: datetime, end: datetime) -> list[Interval]:
+    clipped: list[Interval] = []
+    for interval in intervals:
+        lo = max(interval.start, start)
+        hi = min(interval.end, end)
+        if lo < hi:
+            clipped.append(Interval(lo, hi))
+    return clipped
+
+
+def covers(intervals: Sequence[Interval], start: datetime, end: datetime) -> bool:
+    """Whether [start, end) lies inside one of `intervals`, which must be sorted and merged
+    (as `merge` and `availability.expand` return them): a binary search, no allocation."""
+    index = bisect_right(intervals, start, key=_start_of) - 1
+    return index >= 0 and intervals[index].end >= end and end > start
+
+
+def _start_of(interval: Interval) -> datetime:
+    return interval.start
+
+
+def london_instant(day: date, at: time) -> datetime:
+    """The UTC instant of a Europe/London wall-clock time on a local date.
+
+    A wall time that does not exist (the spring-forward gap, 01:00-02:00 on the last Sunday of
+    March) is moved forward by the length of the gap: 01:30 becomes 02:30 BST. A wall time that
+    happens twice (01:00-02:00 on the last Sunday of October) means its first occurrence, in BST.
+    Both follow from PEP 495 with fold=0, and are what a person reading "from 01:30" expects:
+    never earlier than the clock said, and never an hour late.
+    """
+    local = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=LONDON)
+    return local.astimezone(UTC)
+
+
+def london_occurrence(day: date, start: time, end: time) -> Interval | None:
+    """The UTC interval of a local start-end on `day`; an end at or before the start means the
+    next day (an overnight sit). None if the two instants collapse, which only a DST change can do."""
+    end_day = day if end > start else day + timedelta(days=1)
+    start_at = london_instant(day, start)
+    end_at = london_instant(end_day, end)
+    if end_at <= start_at:
+        return None
+    return Interval(start_at, end_at)
+
+
+def london_date(instant: datetime) -> date:
+    return ensure_utc(instant).astimezone(LONDON).date()
