@@ -1,0 +1,236 @@
+"""Stripe behind a small interface: the few calls Slivers makes, each under our own idempotency key.
+
+The key is the business action (`booking:{id}:capture`), never a random one, so a retry by the SDK,
+a job or a person cannot move money twice. Stripe keeps keys for at least 24 hours; past that a
+repeat is a new request, so jobs must re-read the object before retrying an old action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import stripe
+from stripe.params import (
+    PaymentIntentCreateParams,
+    SetupIntentCreateParams,
+    TransferCreateParams,
+)
+
+CURRENCY = "gbp"
+
+
+@dataclass(frozen=True, slots=True)
+class IntentResult:
+    id: str
+    status: str  # Stripe's: requires_payment_method, requires_capture, succeeded, canceled, ...
+    amount_pence: int
+    amount_received_pence: int
+    client_secret: str | None
+    latest_charge: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SetupResult:
+    id: str
+    status: str
+    client_secret: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundResult:
+    id: str
+    status: str
+    amount_pence: int
+
+
+@dataclass(frozen=True, slots=True)
+class TransferResult:
+    id: str
+    amount_pence: int
+    destination: str
+    transfer_group: str
+
+
+class StripeGateway(Protocol):
+    def authorise_card(
+        self,
+        *,
+        booking_id: str,
+        amount_pence: int,
+        customer: str,
+        key: str,
+        payment_method: str | None = None,
+    ) -> IntentResult:
+        """A manual-capture PaymentIntent for a visit within 6 days: authorise now, capture on approval."""
+        ...
+
+    def save_card(self, *, booking_id: str, customer: str, key: str) -> SetupResult:
+        """A SetupIntent for off-session use, for a visit further ahead."""
+        ...
+
+    def charge_saved_card(
+        self, *, booking_id: str, amount_pence: int, customer: str, payment_method: str, key: str
+    ) -> IntentResult:
+        """An off-session PaymentIntent, confirmed now and captured on approval (2 days before the visit)."""
+        ...
+
+    def capture(self, payment_intent_id: str, *, amount_pence: int, key: str) -> IntentResult: ...
+
+    def cancel_authorisation(self, payment_intent_id: str, *, key: str) -> IntentResult: ...
+
+    def refund(self, payment_intent_id: str, *, amount_pence: int, key: str) -> RefundResult: ...
+
+    def transfer(
+        self,
+        *,
+        booking_id: str,
+        amount_pence: int,
+        destination: str,
+        key: str,
+        source_charge: str | None = None,
+    ) -> TransferResult:
+        """A Connect transfer to a self-employed worker's account (separate charges and transfers)."""
+        ...
+
+    def retrieve_intent(self, payment_intent_id: str) -> IntentResult:
+        """For reconciliation: Stripe's current view of a PaymentIntent."""
+        ...
+
+
+def transfer_group(booking_id: str) -> str:
+    return f"booking:{booking_id}"
+
+
+def make_stripe_client(
+    api_key: str,
+    *,
+    api_base: str | None = None,
+    max_network_retries: int = 2,
+    timeout_seconds: float = 30,
+    http_client: stripe.HTTPClient | None = None,
+) -> stripe.StripeClient:
+    """A StripeClient; its own network retries resend our idempotency key on every attempt."""
+    return stripe.StripeClient(
+        api_key,
+        base_addresses={"api": api_base} if api_base else None,
+        max_network_retries=max_network_retries,
+        http_client=http_client or stripe.RequestsClient(timeout=timeout_seconds),
+    )
+
+
+def _intent(intent: stripe.PaymentIntent) -> IntentResult:
+    charge = intent.latest_charge
+    return IntentResult(
+        id=intent.id,
+        status=intent.status,
+        amount_pence=intent.amount,
+        amount_received_pence=intent.amount_received,
+        client_secret=intent.client_secret,
+        latest_charge=charge if isinstance(charge, str) or charge is None else charge.id,
+    )
+
+
+class StripeClientGateway:
+    """The real gateway, over the official SDK's StripeClient."""
+
+    def __init__(self, client: stripe.StripeClient) -> None:
+        self._stripe = client.v1
+
+    def authorise_card(
+        self,
+        *,
+        booking_id: str,
+        amount_pence: int,
+        customer: str,
+        key: str,
+        payment_method: str | None = None,
+    ) -> IntentResult:
+        params: PaymentIntentCreateParams = {
+            "amount": amount_pence,
+            "currency": CURRENCY,
+            "customer": customer,
+            "capture_method": "manual",
+            "transfer_group": transfer_group(booking_id),
+            "metadata": {"booking_id": booking_id},
+        }
+        if payment_method is not None:
+            params["payment_method"] = payment_method
+            params["confirm"] = True
+        return _intent(self._stripe.payment_intents.create(params, {"idempotency_key": key}))
+
+    def save_card(self, *, booking_id: str, customer: str, key: str) -> SetupResult:
+        params: SetupIntentCreateParams = {
+            "customer": customer,
+            "usage": "off_session",
+            "metadata": {"booking_id": booking_id},
+        }
+        setup = self._stripe.setup_intents.create(params, {"idempotency_key": key})
+        return SetupResult(id=setup.id, status=setup.status, client_secret=setup.client_secret)
+
+    def charge_saved_card(
+        self, *, booking_id: str, amount_pence: int, customer: str, payment_method: str, key: str
+    ) -> IntentResult:
+        params: PaymentIntentCreateParams = {
+            "amount": amount_pence,
+            "currency": CURRENCY,
+            "customer": customer,
+            "payment_method": payment_method,
+            "off_session": True,
+            "confirm": True,
+            "capture_method": "manual",
+            "transfer_group": transfer_group(booking_id),
+            "metadata": {"booking_id": booking_id},
+        }
+        return _intent(self._stripe.payment_intents.create(params, {"idempotency_key": key}))
+
+    def capture(self, payment_intent_id: str, *, amount_pence: int, key: str) -> IntentResult:
+        return _intent(
+            self._stripe.payment_intents.capture(
+                payment_intent_id, {"amount_to_capture": amount_pence}, {"idempotency_key": key}
+            )
+        )
+
+    def cancel_authorisation(self, payment_intent_id: str, *, key: str) -> IntentResult:
+        return _intent(
+            self._stripe.payment_intents.cancel(
+                payment_intent_id, {"cancellation_reason": "requested_by_customer"}, {"idempotency_key": key}
+            )
+        )
+
+    def refund(self, payment_intent_id: str, *, amount_pence: int, key: str) -> RefundResult:
+        refund = self._stripe.refunds.create(
+            {"payment_intent": payment_intent_id, "amount": amount_pence}, {"idempotency_key": key}
+        )
+        return RefundResult(id=refund.id, status=refund.status or "", amount_pence=refund.amount)
+
+    def transfer(
+        self,
+        *,
+        booking_id: str,
+        amount_pence: int,
+        destination: str,
+        key: str,
+        source_charge: str | None = None,
+    ) -> TransferResult:
+        params: TransferCreateParams = {
+            "amount": amount_pence,
+            "currency": CURRENCY,
+            "destination": destination,
+            "transfer_group": transfer_group(booking_id),
+            "metadata": {"booking_id": booking_id},
+        }
+        if source_charge is not None:
+            # Ties the transfer to the charge's funds, so it waits for them instead of failing.
+            params["source_transaction"] = source_charge
+        result = self._stripe.transfers.create(params, {"idempotency_key": key})
+        destination_id = result.destination
+        return TransferResult(
+            id=result.id,
+            amount_pence=result.amount,
+            destination=destination_id if isinstance(destination_id, str) else destination,
+            transfer_group=result.transfer_group or transfer_group(booking_id),
+        )
+
+    def retrieve_intent(self, payment_intent_id: str) -> IntentResult:
+        return _intent(self._stripe.payment_intents.retrieve(payment_intent_id))
