@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from slivers.geo import haversine_km
+from slivers.geo import Nation, haversine_km
 from slivers.geo.travel import LatLon
 from slivers.market.intervals import Interval, covers
 from slivers.market.overlap import BookedVisit, conflicts, has_conflict
@@ -39,7 +39,7 @@ class RequestSnapshot:
     person_id: Hashable
     task_types: frozenset[str]
     location: LatLon
-    nation: str
+    nation: Nation
     start: datetime
     end: datetime
     workers_needed: int = 1

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from slivers.geo import Nation
 from slivers.market.candidates import (
     CandidateSearch,
     RequestSnapshot,
@@ -34,7 +35,7 @@ def request(**changes: object) -> RequestSnapshot:
         person_id="p1",
         task_types=frozenset({"companionship"}),
         location=VISIT,
-        nation="england",
+        nation=Nation.ENGLAND,
         start=START,
         end=END,
         hard_requirements={"language": "polish", "non_smoker": True},
