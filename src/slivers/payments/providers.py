@@ -1,0 +1,279 @@
+"""Payment providers: what happens to real money when a booking is confirmed, approved or cancelled.
+
+The ledger is always the record; a provider only moves money outside it. Each action gets the
+business action's idempotency key (`booking:{id}:approve`); an action that needs several Stripe calls
+derives one key per call from it (`booking:{id}:approve:capture`, `...:transfer`), so a retry of the
+whole action repeats nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from slivers.clock import Clock, ensure_utc
+from slivers.payments.csv_safety import safe_row
+from slivers.payments.money import format_decimal
+from slivers.payments.stripe_gateway import StripeGateway
+
+# Card authorisations lapse after about 7 days, so only a visit this close is authorised at booking.
+AUTHORISE_WITHIN = timedelta(days=6)
+# Further-off visits are charged to the saved card this long before they start.
+CHARGE_SAVED_CARD_BEFORE = timedelta(days=2)
+
+
+class CardFlow(StrEnum):
+    AUTHORISE_NOW = "payment_intent"
+    SAVE_CARD = "setup_intent"
+
+
+def choose_card_flow(starts_at: datetime, now: datetime) -> CardFlow:
+    """A manual-capture PaymentIntent for a visit within 6 days; otherwise save the card (SetupIntent)."""
+    if ensure_utc(starts_at) - ensure_utc(now) <= AUTHORISE_WITHIN:
+        return CardFlow.AUTHORISE_NOW
+    return CardFlow.SAVE_CARD
+
+
+def saved_card_charge_due_at(starts_at: datetime) -> datetime:
+    return ensure_utc(starts_at) - CHARGE_SAVED_CARD_BEFORE
+
+
+class PaymentNotReady(RuntimeError):
+    """The card step this action needs has not happened (no PaymentIntent, no saved card)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CardOnFile:
+    customer: str  # Stripe customer id
+    payment_method: str | None = None  # known once a SetupIntent succeeded or the card was entered
+
+
+@dataclass(frozen=True, slots=True)
+class BookingPayment:
+    """What a provider needs to know about one booking, as stored by the payments service."""
+
+    booking_id: str
+    worker_id: str
+    starts_at: datetime
+    amount_pence: int  # the charge held at confirmation (cost, plus the fee when the buyer pays it)
+    card: CardOnFile | None = None  # only self-funders paying by card
+    worker_connect_account: str | None = None  # only self-employed workers paid through Stripe Connect
+    payment_intent_id: str | None = None
+    authorised_pence: int = 0
+    latest_charge: str | None = None
+
+
+class ActionKind(StrEnum):
+    LEDGER_ONLY = "ledger_only"
+    AUTHORISED = "authorised"
+    CARD_SAVED = "card_saved"
+    CAPTURED = "captured"
+    CHARGED = "charged"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    PAYOUT_DUE = "payout_due"
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderAction:
+    """One thing done with real money; the service stores these (and the Stripe ids) with the booking."""
+
+    kind: ActionKind
+    key: str
+    amount_pence: int = 0
+    reference: str | None = None  # Stripe object id
+    client_secret: str | None = None  # for the browser to confirm a card
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    def on_confirm(self, booking: BookingPayment, key: str) -> list[ProviderAction]: ...
+
+    def on_approve(
+        self, booking: BookingPayment, charge_pence: int, worker_share_pence: int, key: str
+    ) -> list[ProviderAction]:
+        """`charge_pence` and `worker_share_pence` come from `ledger.split_charge`, as in the ledger."""
+        ...
+
+    def on_cancel(
+        self, booking: BookingPayment, late_charge_pence: int, worker_share_pence: int, key: str
+    ) -> list[ProviderAction]:
+        """A free cancellation has `late_charge_pence == 0`."""
+        ...
+
+    def payout(self, payee_id: str, amount_pence: int, key: str) -> list[ProviderAction]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutDue:
+    key: str
+    payee_id: str
+    payee_name: str
+    amount_pence: int
+    due_on: datetime
+
+
+class LedgerProvider:
+    """The embedded default: money moves only in the ledger; payouts go out as a CSV for a bank run."""
+
+    name = "ledger"
+
+    def on_confirm(self, booking: BookingPayment, key: str) -> list[ProviderAction]:
+        return [ProviderAction(ActionKind.LEDGER_ONLY, key, booking.amount_pence)]
+
+    def on_approve(
+        self, booking: BookingPayment, charge_pence: int, worker_share_pence: int, key: str
+    ) -> list[ProviderAction]:
+        return [ProviderAction(ActionKind.LEDGER_ONLY, key, charge_pence)]
+
+    def on_cancel(
+        self, booking: BookingPayment, late_charge_pence: int, worker_share_pence: int, key: str
+    ) -> list[ProviderAction]:
+        return [ProviderAction(ActionKind.LEDGER_ONLY, key, late_charge_pence)]
+
+    def payout(self, payee_id: str, amount_pence: int, key: str) -> list[ProviderAction]:
+        return [ProviderAction(ActionKind.PAYOUT_DUE, key, amount_pence, reference=payee_id)]
+
+    @staticmethod
+    def export_payouts_csv(due: Sequence[PayoutDue]) -> str:
+        """Payouts due, one a row, for a bank or payroll run; the reference matches the run back to us."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["reference", "payee_id", "payee_name", "amount_gbp", "due_on"])
+        for row in due:
+            writer.writerow(
+                safe_row(
+                    [
+                        row.key,
+                        row.payee_id,
+                        row.payee_name,
+                        format_decimal(row.amount_pence),
+                        ensure_utc(row.due_on).date().isoformat(),
+                    ]
+                )
+            )
+        return out.getvalue()
+
+
+class StripeProvider:
+    """Self-funders pay by card; self-employed workers are paid by Connect transfer (design 5)."""
+
+    name = "stripe"
+
+    def __init__(self, gateway: StripeGateway, clock: Clock) -> None:
+        self._gateway = gateway
+        self._clock = clock
+
+    def on_confirm(self, booking: BookingPayment, key: str) -> list[ProviderAction]:
+        card = booking.card
+        if card is None:
+            return [ProviderAction(ActionKind.LEDGER_ONLY, key, booking.amount_pence)]
+        if choose_card_flow(booking.starts_at, self._clock.now()) is CardFlow.AUTHORISE_NOW:
+            intent = self._gateway.authorise_card(
+                booking_id=booking.booking_id,
+                amount_pence=booking.amount_pence,
+                customer=card.customer,
+                payment_method=card.payment_method,
+                key=key,
+            )
+            return [
+                ProviderAction(
+                    ActionKind.AUTHORISED, key, intent.amount_pence, intent.id, intent.client_secret
+                )
+            ]
+        setup = self._gateway.save_card(booking_id=booking.booking_id, customer=card.customer, key=key)
+        return [ProviderAction(ActionKind.CARD_SAVED, key, 0, setup.id, setup.client_secret)]
+
+    def charge_saved_card(self, booking: BookingPayment, key: str) -> list[ProviderAction]:
+        """The job's step, `CHARGE_SAVED_CARD_BEFORE` the visit: an off-session, manual-capture charge."""
+        card = booking.card
+        if card is None or card.payment_method is None:
+            raise PaymentNotReady(f"booking {booking.booking_id} has no saved card to charge")
+        intent = self._gateway.charge_saved_card(
+            booking_id=booking.booking_id,
+            amount_pence=booking.amount_pence,
+            customer=card.customer,
+            payment_method=card.payment_method,
+            key=key,
+        )
+        return [ProviderAction(ActionKind.CHARGED, key, intent.amount_pence, intent.id)]
+
+    def _take(
+        self, booking: BookingPayment, amount: int, key: str
+    ) -> tuple[list[ProviderAction], str | None]:
+        """Capture up to the authorised amount; charge the saved card for any excess."""
+        if booking.card is None or amount <= 0:
+            return [], booking.latest_charge
+        if booking.payment_intent_id is None:
+            raise PaymentNotReady(f"booking {booking.booking_id} has no authorised payment to capture")
+        from_hold = min(amount, booking.authorised_pence)
+        intent = self._gateway.capture(
+            booking.payment_intent_id, amount_pence=from_hold, key=f"{key}:capture"
+        )
+        actions = [ProviderAction(ActionKind.CAPTURED, f"{key}:capture", from_hold, intent.id)]
+        if amount > from_hold:
+            # The visit ran over what was authorised: charge the saved card for the difference.
+            extra, extra_key = amount - from_hold, f"{key}:extra"
+            if booking.card.payment_method is None:
+                raise PaymentNotReady(f"booking {booking.booking_id} has no saved card for the extra charge")
+            charged = self._gateway.charge_saved_card(
+                booking_id=booking.booking_id,
+                amount_pence=extra,
+                customer=booking.card.customer,
+                payment_method=booking.card.payment_method,
+                key=extra_key,
+            )
+            captured = self._gateway.capture(charged.id, amount_pence=extra, key=f"{extra_key}:capture")
+            actions += [
+                ProviderAction(ActionKind.CHARGED, extra_key, extra, charged.id),
+                ProviderAction(ActionKind.CAPTURED, f"{extra_key}:capture", extra, captured.id),
+            ]
+        return actions, intent.latest_charge
+
+    def _pay_worker(
+        self, booking: BookingPayment, amount: int, key: str, source_charge: str | None
+    ) -> list[ProviderAction]:
+        if booking.worker_connect_account is None or amount <= 0:
+            return []  # employed workers and volunteers are paid through payroll from the ledger
+        transfer = self._gateway.transfer(
+            booking_id=booking.booking_id,
+            amount_pence=amount,
+            destination=booking.worker_connect_account,
+            key=f"{key}:transfer",
+            source_charge=source_charge,
+        )
+        return [ProviderAction(ActionKind.TRANSFERRED, f"{key}:transfer", amount, transfer.id)]
+
+    def on_approve(
+        self, booking: BookingPayment, charge_pence: int, worker_share_pence: int, key: str
+    ) -> list[ProviderAction]:
+        actions, charge = self._take(booking, charge_pence, key)
+        return actions + self._pay_worker(booking, worker_share_pence, key, charge)
+
+    def on_cancel(
+        self, booking: BookingPayment, late_charge_pence: int, worker_share_pence: int, key: str
+    ) -> list[ProviderAction]:
+        if late_charge_pence > 0:
+            return self.on_approve(booking, late_charge_pence, worker_share_pence, key)
+        if booking.payment_intent_id is None:
+            return [ProviderAction(ActionKind.LEDGER_ONLY, key)]  # nothing authorised yet: nothing to release
+        intent = self._gateway.cancel_authorisation(booking.payment_intent_id, key=key)
+        return [ProviderAction(ActionKind.CANCELLED, key, booking.authorised_pence, intent.id)]
+
+    def refund(self, booking: BookingPayment, amount_pence: int, key: str) -> list[ProviderAction]:
+        """Give back captured money (a dispute resolved for the payer after approval)."""
+        if booking.payment_intent_id is None:
+            raise PaymentNotReady(f"booking {booking.booking_id} has no captured payment to refund")
+        refund = self._gateway.refund(booking.payment_intent_id, amount_pence=amount_pence, key=key)
+        return [ProviderAction(ActionKind.REFUNDED, key, amount_pence, refund.id)]
+
+    def payout(self, payee_id: str, amount_pence: int, key: str) -> list[ProviderAction]:
+        # Connect accounts pay out to the worker's bank on Stripe's schedule; we only record it.
+        return [ProviderAction(ActionKind.PAYOUT_DUE, key, amount_pence, reference=payee_id)]
