@@ -154,6 +154,7 @@ class RequirementsPolicy:
     child_in_household: tuple[str, ...]
     update_service_check_months: int = 12
     _types_by_code: Mapping[str, CredentialType] = field(init=False, repr=False, compare=False)
+    _validity_rules: Mapping[str, tuple[int, bool]] = field(init=False, repr=False, compare=False)
     _cache: dict[tuple[object, ...], tuple[Requirement, ...]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -179,9 +180,14 @@ class RequirementsPolicy:
         object.__setattr__(self, "nations", MappingProxyType(dict(self.nations)))
         object.__setattr__(self, "per_task", MappingProxyType(dict(self.per_task)))
         object.__setattr__(self, "_types_by_code", MappingProxyType(by_code))
+        object.__setattr__(self, "_validity_rules", MappingProxyType(_validity_rules(by_code)))
 
     def credential_type(self, code: str) -> CredentialType:
         return self._types_by_code[code]
+
+    def validity_rule(self, code: str) -> tuple[int, bool]:
+        """(months of validity from issue, 0 for none; whether the DBS Update Service can extend it)."""
+        return self._validity_rules[code]
 
     def required_for(
         self,
@@ -239,6 +245,20 @@ class RequirementsPolicy:
             if code not in rules.replaces:
                 seen.setdefault(code)
         return tuple(Requirement(code, self._types_by_code[code].required_count) for code in seen)
+
+
+def _validity_rules(types: Mapping[str, CredentialType]) -> dict[str, tuple[int, bool]]:
+    dbs = types.get("dbs_enhanced")
+    dbs_months = 12 * dbs.validity.years if dbs is not None else 0
+    rules: dict[str, tuple[int, bool]] = {}
+    for code, ctype in types.items():
+        kind = ctype.validity.kind
+        if kind is ValidityKind.AS_DBS_CERTIFICATE:
+            rules[code] = (dbs_months, True)
+        else:
+            months = 12 * ctype.validity.years if kind is ValidityKind.YEARS else 0
+            rules[code] = (months, ctype.extended_by_update_service)
+    return rules
 
 
 def _task_type(value: TaskType | str) -> TaskType:

@@ -8,6 +8,7 @@ visit, so it should build a `VisitCheck` once and call `check` per worker; `elig
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,7 +22,6 @@ from slivers.vetting.catalogue import (
     Requirement,
     RequirementsPolicy,
     TaskType,
-    ValidityKind,
     WorkerKind,
 )
 
@@ -77,6 +77,9 @@ class VettingSubject:
     credentials_by_code: Mapping[str, tuple[CredentialRecord, ...]] = field(
         init=False, repr=False, compare=False
     )
+    _verified_until: tuple[RequirementsPolicy, Mapping[str, tuple[date, ...]]] | None = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         by_code: dict[str, list[CredentialRecord]] = {}
@@ -86,6 +89,23 @@ class VettingSubject:
         object.__setattr__(
             self, "credentials_by_code", MappingProxyType({k: tuple(v) for k, v in by_code.items()})
         )
+        object.__setattr__(self, "_verified_until", None)
+
+    def verified_until(self, policy: RequirementsPolicy) -> Mapping[str, tuple[date, ...]]:
+        """Per credential code, the valid-until dates of the verified records, latest first (`date.max`
+        for no expiry). Computed once per policy, so checking one worker against many visits (a series,
+        a matching run) costs a few lookups per requirement."""
+        cached = self._verified_until
+        if cached is not None and cached[0] is policy:
+            return cached[1]
+        untils: dict[str, list[date]] = {}
+        for record in self.credentials:
+            if record.status is CredentialStatus.VERIFIED:
+                until = credential_valid_until(record, policy)
+                untils.setdefault(record.type_code, []).append(date.max if until is None else until)
+        summary = MappingProxyType({code: tuple(sorted(v, reverse=True)) for code, v in untils.items()})
+        object.__setattr__(self, "_verified_until", (policy, summary))
+        return summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +143,11 @@ _ELIGIBLE = EligibilityResult()
 
 def add_months(day: date, months: int) -> date:
     """`day` moved by whole months, clamped to the month's last day (29 February + 1 year = 28 February)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    try:
+        return day.replace(year=year, month=month_index + 1)
+    except ValueError:
+        return date(year, month_index + 1, monthrange(year, month_index + 1)[1])
 
 
 def london_day_start(day: date) -> datetime:
@@ -154,20 +170,15 @@ def credential_valid_until(
     record: CredentialRecord, policy: RequirementsPolicy = DEFAULT_POLICY
 ) -> date | None:
     """The last London date on which `record` is valid, whatever its status; None means no expiry."""
-    ctype = policy.credential_type(record.type_code)
-    if record.expires_on is not None:
-        base: date | None = record.expires_on
-    elif ctype.validity.kind is ValidityKind.YEARS:
-        base = add_months(record.issued_on, 12 * ctype.validity.years)
-    elif ctype.validity.kind is ValidityKind.AS_DBS_CERTIFICATE:
-        base = add_months(record.issued_on, 12 * policy.credential_type("dbs_enhanced").validity.years)
-    else:
-        base = None
+    months, extended = policy.validity_rule(record.type_code)
+    base = record.expires_on
     if base is None:
-        return None
-    extended = ctype.extended_by_update_service or ctype.validity.kind is ValidityKind.AS_DBS_CERTIFICATE
-    if extended and record.on_update_service and record.update_service_checked_on is not None:
-        return max(base, add_months(record.update_service_checked_on, policy.update_service_check_months))
+        if not months:
+            return None
+        base = add_months(record.issued_on, months)
+    checked_on = record.update_service_checked_on
+    if extended and record.on_update_service and checked_on is not None:
+        return max(base, add_months(checked_on, policy.update_service_check_months))
     return base
 
 
@@ -197,16 +208,18 @@ class VisitCheck:
         self._last_day = last_london_day(end)
         self._start_day = start.astimezone(LONDON).date()
         self._supervised_since = self._start_day - timedelta(days=supervision_interval_days)
-        self._requirements = {
-            (kind, self_employed): policy.requirements(
-                tasks, nation, kind, household_has_child, self_employed
+        self._requirements: dict[tuple[WorkerKind, bool], tuple[tuple[str, int], ...]] = {
+            (kind, self_employed): tuple(
+                (r.code, r.count)
+                for r in policy.requirements(tasks, nation, kind, household_has_child, self_employed)
             )
             for kind in WorkerKind
             for self_employed in (False, True)
         }
 
-    def requirements_for(self, subject: VettingSubject) -> tuple[Requirement, ...]:
-        return self._requirements[subject.kind, subject.self_employed]
+    def requirements_for(self, subject: VettingSubject) -> list[Requirement]:
+        pairs = self._requirements[subject.kind, subject.self_employed]
+        return [Requirement(code, count) for code, count in pairs]
 
     def check(self, subject: VettingSubject) -> EligibilityResult:
         failures: list[Failure] | None = None
@@ -218,24 +231,19 @@ class VisitCheck:
         ):
             failures = failures or []
             failures.append(_supervision_failure(subject.last_supervision_on))
-        by_code = subject.credentials_by_code
-        policy, last_day = self._policy, self._last_day
-        for requirement in self._requirements[subject.kind, subject.self_employed]:
-            records = by_code.get(requirement.code, ())
-            valid = 0
-            for record in records:
-                if record.status is CredentialStatus.VERIFIED:
-                    until = credential_valid_until(record, policy)
-                    if until is None or until >= last_day:
-                        valid += 1
-            if valid >= requirement.count:
+        verified_until = subject.verified_until(self._policy)
+        last_day = self._last_day
+        for code, count in self._requirements[subject.kind, subject.self_employed]:
+            untils = verified_until.get(code)
+            # The count-th latest expiry decides whether enough of them are still valid at the end.
+            if untils is not None and len(untils) >= count and untils[count - 1] >= last_day:
                 continue
-            if requirement.code in self._overrides:
+            if code in self._overrides:
                 overridden = overridden or set()
-                overridden.add(requirement.code)
+                overridden.add(code)
                 continue
             failures = failures or []
-            failures.append(_credential_failure(requirement, records, policy, last_day))
+            failures.append(_credential_failure(code, count, subject, self._policy, last_day))
         if failures is None and overridden is None:
             return _ELIGIBLE
         return EligibilityResult(tuple(failures or ()), frozenset(overridden or ()))
@@ -284,12 +292,9 @@ def _supervision_failure(last: date | None) -> Failure:
 
 
 def _credential_failure(
-    requirement: Requirement,
-    records: tuple[CredentialRecord, ...],
-    policy: RequirementsPolicy,
-    last_day: date,
+    code: str, count: int, subject: VettingSubject, policy: RequirementsPolicy, last_day: date
 ) -> Failure:
-    code = requirement.code
+    records = subject.credentials_by_code.get(code, ())
     title = policy.credential_type(code).title
     if not records:
         return Failure("missing", code, f"No record of: {title}.")
@@ -299,16 +304,16 @@ def _credential_failure(
     expired = marked_lapsed + [
         r for r in verified if (until := credential_valid_until(r, policy)) is not None and until < last_day
     ]
-    if expired and len(verified) + len(marked_lapsed) >= requirement.count:
+    if expired and len(verified) + len(marked_lapsed) >= count:
         until = max(credential_valid_until(r, policy) or last_day for r in expired)
         return Failure(
             "lapses_before_visit", code, f"{title}: valid only until {_day(until)}, before this visit ends."
         )
-    if requirement.count > 1:
+    if count > 1:
         return Failure(
             "not_verified",
             code,
-            f"{title}: {requirement.count} verified needed, {len(verified)} verified so far.",
+            f"{title}: {count} verified needed, {len(verified)} verified so far.",
         )
     statuses = sorted({r.status.value for r in records})
     return Failure("not_verified", code, f"{title}: not verified (status: {', '.join(statuses)}).")
