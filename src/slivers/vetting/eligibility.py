@@ -65,6 +65,10 @@ class CredentialRecord:
     on_update_service: bool = False
     update_service_checked_on: date | None = None
 
+    def __post_init__(self) -> None:
+        # The rules compare enum members by identity; accept the plain strings a database row holds.
+        object.__setattr__(self, "status", CredentialStatus(self.status))
+
 
 @dataclass(frozen=True, slots=True)
 class VettingSubject:
@@ -82,6 +86,8 @@ class VettingSubject:
     )
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", WorkerKind(self.kind))
+        object.__setattr__(self, "status", WorkerStatus(self.status))
         by_code: dict[str, list[CredentialRecord]] = {}
         for record in self.credentials:
             by_code.setdefault(record.type_code, []).append(record)

@@ -9,6 +9,7 @@ from slivers.geo import Nation
 from slivers.vetting.catalogue import DEFAULT_POLICY, TaskType, WorkerKind
 from slivers.vetting.eligibility import (
     CredentialStatus,
+    VettingSubject,
     VisitCheck,
     WorkerStatus,
     credential_valid_until,
@@ -255,6 +256,15 @@ def test_a_visit_check_built_once_gives_the_same_answers(build: Build) -> None:
     workers = [build.subject(), build.without(build.subject(), "care_certificate")]
     for worker in workers:
         assert visit.check(worker) == check(worker, ["personal_care"])
+
+
+def test_plain_strings_from_a_database_row_are_understood(build: Build) -> None:
+    records = [build.record(r.type_code, status="verified", id=r.id) for r in build.every_credential()]
+    worker = VettingSubject("w-2", "volunteer", "active", tuple(records), date(2026, 6, 1))  # type: ignore[arg-type]
+    assert worker.kind is WorkerKind.VOLUNTEER
+    assert check(worker, ["personal_care"]).ok
+    with pytest.raises(ValueError, match="approved"):
+        VettingSubject("w-3", "paid", "approved")  # type: ignore[arg-type]
 
 
 def test_visits_must_be_aware_and_end_after_they_start(build: Build) -> None:
