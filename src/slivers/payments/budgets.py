@@ -13,6 +13,7 @@ from slivers.payments.ledger import (
     AccountRef,
     OwnerId,
     PostedTransaction,
+    Transaction,
     budget_account,
     holds_account,
 )
@@ -115,6 +116,15 @@ def _view(
             spent += spent_pence(posted, owned)
     hours = max(available, 0) // rate_pence_per_hour if rate_pence_per_hour else None
     return BudgetView(owner, available, committed, spent, hours)
+
+
+def required_available(transaction: Transaction, budget: OwnerId) -> int:
+    """How much of the budget's available money a transaction takes (0 if it adds or takes none).
+
+    Check this before posting anything that takes from the budget account, reversals included: undoing
+    a settlement takes back the change it returned, which may have been committed since.
+    """
+    return max(0, -transaction.amount_for(budget_account(budget)))
 
 
 def check_available(view: BudgetView, amount_pence: int) -> None:

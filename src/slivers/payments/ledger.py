@@ -191,11 +191,13 @@ def top_up(budget: OwnerId, funder: OwnerId, amount: int, key: str, memo: str = 
     )
 
 
-def hold_for_booking(booking: OwnerId, budget: OwnerId, amount: int) -> Transaction:
+def hold_for_booking(
+    booking: OwnerId, budget: OwnerId, amount: int, *, key: str | None = None
+) -> Transaction:
     """Confirm: move the booking's charge from available to held. Check availability first."""
     _positive("amount", amount)
     return Transaction(
-        booking_key(booking, "confirm"),
+        key or booking_key(booking, "confirm"),
         TransactionKind.HOLD,
         _postings((holds_account(budget), amount), (budget_account(budget), -amount)),
         "Held for a confirmed visit",
@@ -228,14 +230,17 @@ def settle_booking(
     actual_cost: int,
     fee_bps: int,
     fee_side: FeeSide = FeeSide.PROVIDER,
+    *,
+    key: str | None = None,
 ) -> Transaction:
     """Approve: hold to worker payable and platform fee, the rest back to the budget.
 
     When actual cost (plus a buyer-side fee) exceeds the hold, the difference comes from the budget
-    account: the caller must `check_available(view, charge - held)` first.
+    account: the caller must `check_available(view, charge - held)` first. `key` is only for
+    re-settling after the first settlement was reversed (`booking:{id}:approve:2`).
     """
     return Transaction(
-        booking_key(booking, "approve"),
+        key or booking_key(booking, "approve"),
         TransactionKind.SETTLEMENT,
         _charge_from_hold(booking, budget, worker, held, actual_cost, fee_bps, fee_side),
         "Visit approved",
@@ -244,11 +249,11 @@ def settle_booking(
     )
 
 
-def release_hold(booking: OwnerId, budget: OwnerId, held: int) -> Transaction:
+def release_hold(booking: OwnerId, budget: OwnerId, held: int, *, key: str | None = None) -> Transaction:
     """Free cancellation: the whole hold goes back to the budget."""
     _positive("held", held)
     return Transaction(
-        booking_key(booking, "cancel"),
+        key or booking_key(booking, "cancel"),
         TransactionKind.HOLD_RELEASE,
         _postings((budget_account(budget), held), (holds_account(budget), -held)),
         "Visit cancelled; hold released",
@@ -265,6 +270,8 @@ def charge_late_cancellation(
     fee: int,
     fee_bps: int,
     fee_side: FeeSide = FeeSide.PROVIDER,
+    *,
+    key: str | None = None,
 ) -> Transaction:
     """Late cancellation: the late fee is settled like a visit costing `fee`; the rest of the hold returns.
 
@@ -272,7 +279,7 @@ def charge_late_cancellation(
     """
     _positive("fee", fee)
     return Transaction(
-        booking_key(booking, "cancel"),
+        key or booking_key(booking, "cancel"),
         TransactionKind.LATE_CANCELLATION,
         _charge_from_hold(booking, budget, worker, held, fee, fee_bps, fee_side),
         "Late cancellation fee",
@@ -321,7 +328,11 @@ def expense_claim_paid(claim: OwnerId, org: OwnerId, volunteer: OwnerId, amount:
 
 
 def reverse(transaction: Transaction, key: str, memo: str = "") -> Transaction:
-    """The exact opposite of a transaction, under its own key: the only way to correct the ledger."""
+    """The exact opposite of a transaction, under its own key: the only way to correct the ledger.
+
+    Reversing a settlement puts the hold back as it was; the corrected flow is then posted under a
+    numbered key (`booking:{id}:approve:2`, or the booking's cancel key) via the builders' `key=`.
+    """
     return Transaction(
         key,
         TransactionKind.REVERSAL,
