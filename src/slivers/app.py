@@ -1,0 +1,118 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.di import Provide
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from slivers.clock import Clock
+from slivers.config import Settings
+from slivers.logs import configure_logging
+from slivers.notifications.channels import Mailer, SmsSender
+from slivers.web.csrf import BearerAwareCSRFMiddleware
+from slivers.web.deps import provide_actor, provide_clock, provide_db_session, provide_maybe_actor, provide_settings
+from slivers.web.problems import EXCEPTION_HANDLERS
+from slivers.web.transaction import TransactionMiddleware
+from slivers.wiring import Wiring
+
+WEB_DIR = Path(__file__).parent / "web"
+# Paths that take no CSRF token: sign-in and registration start a session, and the Stripe webhook is
+# authenticated by its signature.
+CSRF_EXEMPT = ["/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/payments/stripe/webhook"]
+
+
+def route_handlers() -> list[Any]:
+    from slivers.accounts.controllers import (
+        AuthController,
+        InvitationController,
+        MeController,
+        OrganisationController,
+        PersonController,
+    )
+    from slivers.web.system import SystemController
+
+    handlers: list[Any] = [
+        SystemController,
+        AuthController,
+        MeController,
+        OrganisationController,
+        PersonController,
+        InvitationController,
+    ]
+    handlers.extend(_optional_handlers())
+    return handlers
+
+
+def _optional_handlers() -> Sequence[Any]:
+    """Domain controllers register here as they land, so the factory stays one list."""
+    from slivers.routes import DOMAIN_HANDLERS
+
+    return DOMAIN_HANDLERS
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    mailer: Mailer | None = None,
+    sms: SmsSender | None = None,
+) -> Litestar:
+    settings = settings or Settings.from_env()
+    configure_logging(json=settings.log_json)
+    wiring = Wiring.build(settings, clock=clock, mailer=mailer, sms=sms)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.wiring = wiring
+        try:
+            yield
+        finally:
+            await wiring.dispose()
+
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="slivers_csrf",
+        header_name="x-csrf-token",
+        cookie_secure=settings.cookie_secure,
+        cookie_samesite="lax",
+        exclude=CSRF_EXEMPT,
+    )
+    app = Litestar(
+        route_handlers=[
+            *route_handlers(),
+            create_static_files_router(path="/static", directories=[WEB_DIR / "static"], include_in_schema=False),
+        ],
+        dependencies={
+            "db_session": Provide(provide_db_session, sync_to_thread=False),
+            "clock": Provide(provide_clock, sync_to_thread=False),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "maybe_actor": Provide(provide_maybe_actor),
+            "actor": Provide(provide_actor),
+        },
+        middleware=[TransactionMiddleware, DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(
+            title="Slivers API",
+            version="1",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            description="Book vetted care workers and volunteer sitters for short slots of time.",
+        ),
+        lifespan=[lifespan],
+        debug=settings.debug,
+    )
+    app.state.wiring = wiring
+    return app

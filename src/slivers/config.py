@@ -1,0 +1,99 @@
+"""Settings from the environment (SLIVERS_*). One object, built once per process and passed down."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "slivers"
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    secret_key: str
+    payment_provider: str = "ledger"
+    cookie_secure: bool = False
+    session_days: int = 14
+    platform_fee_bps: int = 500
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "Slivers <no-reply@slivers.invalid>"
+    stripe_api_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
+    debug: bool = False
+    log_json: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        data_dir = Path(os.environ.get("SLIVERS_DATA_DIR") or _default_data_dir())
+        url = os.environ.get("SLIVERS_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'slivers.db'}"
+        secret = os.environ.get("SLIVERS_SECRET_KEY") or _load_or_create_secret(data_dir)
+        values: dict[str, object] = {
+            "database_url": normalise_database_url(url),
+            "data_dir": data_dir,
+            "secret_key": secret,
+            "payment_provider": os.environ.get("SLIVERS_PAYMENT_PROVIDER", "ledger"),
+            "cookie_secure": _bool("SLIVERS_COOKIE_SECURE", False),
+            "session_days": int(os.environ.get("SLIVERS_SESSION_DAYS", "14")),
+            "platform_fee_bps": int(os.environ.get("SLIVERS_PLATFORM_FEE_BPS", "500")),
+            "smtp_host": os.environ.get("SLIVERS_SMTP_HOST") or None,
+            "smtp_port": int(os.environ.get("SLIVERS_SMTP_PORT", "587")),
+            "smtp_user": os.environ.get("SLIVERS_SMTP_USER") or None,
+            "smtp_password": os.environ.get("SLIVERS_SMTP_PASSWORD") or None,
+            "smtp_from": os.environ.get("SLIVERS_SMTP_FROM", "Slivers <no-reply@slivers.invalid>"),
+            "stripe_api_key": os.environ.get("SLIVERS_STRIPE_API_KEY") or None,
+            "stripe_webhook_secret": os.environ.get("SLIVERS_STRIPE_WEBHOOK_SECRET") or None,
+            "debug": _bool("SLIVERS_DEBUG", False),
+            "log_json": _bool("SLIVERS_LOG_JSON", False),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the plain forms operators type and use the async drivers."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+asyncpg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite:///"):
+        url = "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    return url
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    """A laptop install keeps a random secret in its data folder, so sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret

@@ -1,0 +1,26 @@
+"""Apply Alembic migrations programmatically (used by `slivers db upgrade`, `make run` and the tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def revision(database_url: str, message: str, rev_id: str) -> None:
+    """Autogenerate a new revision (a developer's tool; review the file it writes)."""
+    command.revision(alembic_config(database_url), message=message, autogenerate=True, rev_id=rev_id)

@@ -1,0 +1,8 @@
+"""Imports every model module so the metadata is complete (for Alembic and tests)."""
+
+from slivers.accounts import models as accounts_models
+from slivers.audit import models as audit_models
+from slivers.db.base import metadata
+from slivers.notifications import models as notifications_models
+
+__all__ = ["accounts_models", "audit_models", "metadata", "notifications_models"]
