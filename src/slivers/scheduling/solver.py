@@ -1,0 +1,215 @@
+"""The matching solver: greedy hint, CP-SAT in lexicographic stages, top-up, explanations.
+
+Strict priority between objective levels is kept by weight scaling with proven bounds: consecutive
+levels share one CP-SAT solve, each weighted above the whole range of the levels below it, as long as
+the combined range stays under 2**40 (so the LP's floating point keeps every level exact). When it
+would not, the next level starts a new sequential stage, solved with the earlier stage's combined
+objective fixed at least at its value. Either way a better value on an earlier level always wins.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from slivers.scheduling.conflicts import find_conflicts
+from slivers.scheduling.cpsat_model import AssignmentModel
+from slivers.scheduling.explain import explain_unfilled
+from slivers.scheduling.greedy import Plan, extend_plan, greedy_plan
+from slivers.scheduling.lp_bound import filled_priority_bound
+from slivers.scheduling.model import Instance
+from slivers.scheduling.objectives import Level, levels_for
+from slivers.scheduling.prepare import Prepared, prepare
+from slivers.scheduling.settings import Mode, Settings
+from slivers.scheduling.solution import LevelResult, Solution, Status
+
+STAGE_RANGE_LIMIT = 2**40
+# The first stage holds the most important level: it gets most of the time left.
+FIRST_STAGE_SHARE = 0.7
+HEADLINE_LEVEL = {Mode.FILL: 0, Mode.MIN_WORKERS: 1, Mode.MIN_FACES: 1}
+
+
+@dataclass(frozen=True, slots=True)
+class _Stage:
+    levels: list[int]  # indices into the level list
+    weights: list[int]
+
+
+def plan_stages(levels: list[Level], first_alone: bool = False) -> list[_Stage]:
+    """Group levels into weighted stages; `first_alone` gives the first level a stage of its own."""
+    stages: list[list[int]] = [[]]
+    product = 1
+    for i, level in enumerate(levels):
+        size = level.high - level.low + 1
+        if stages[-1] and (product * size > STAGE_RANGE_LIMIT or (first_alone and i == 1)):
+            stages.append([])
+            product = 1
+        stages[-1].append(i)
+        product *= size
+    result = []
+    for members in stages:
+        weights = [1] * len(members)
+        for j in range(len(members) - 2, -1, -1):
+            below = levels[members[j + 1]]
+            weights[j] = weights[j + 1] * (below.high - below.low + 1)
+        result.append(_Stage(members, weights))
+    return result
+
+
+class Solver:
+    def __init__(self, instance: Instance, settings: Settings | None = None) -> None:
+        self.instance = instance
+        self.settings = settings or Settings()
+
+    def solve(self) -> Solution:
+        started = time.perf_counter()
+        deadline = started + self.settings.time_limit_s
+        prepared = prepare(self.instance)
+        greedy = greedy_plan(prepared)
+        if prepared.n_pairs == 0:
+            return self._finish(prepared, greedy, greedy, None, started)
+        model = self._build_model(prepared)
+        levels = self._objective_levels(model)
+        plan, bounds = self._solve_stages(model, levels, greedy, deadline)
+        if self.settings.mode is Mode.FILL and bounds[0] > levels[0].evaluate(plan):
+            # GLOP holds every clique from the start, where CP-SAT's bound may not have caught up yet.
+            lp = filled_priority_bound(prepared, model.conflicts, max(1.0, deadline - time.perf_counter()))
+            if lp is not None:
+                bounds[0] = min(bounds[0], lp)
+        return self._finish(prepared, plan, greedy, (levels, bounds), started)
+
+    def _build_model(self, prepared: Prepared) -> AssignmentModel:
+        model = AssignmentModel(prepared, find_conflicts(prepared))
+        model.add_constraints()
+        return model
+
+    def _objective_levels(self, model: AssignmentModel) -> list[Level]:
+        return levels_for(self.settings.mode, model)
+
+    def _solve_stages(
+        self, model: AssignmentModel, levels: list[Level], greedy: Plan, deadline: float
+    ) -> tuple[Plan, list[int]]:
+        plan = greedy
+        bounds = [level.high for level in levels]
+        # Filling requests is what matters most in fill mode: solve it on the smallest model first.
+        stages = plan_stages(levels, first_alone=self.settings.mode is Mode.FILL)
+        for number, stage in enumerate(stages):
+            left = deadline - time.perf_counter()
+            if left <= 0.01:
+                break
+            budget = left if number == len(stages) - 1 else left * FIRST_STAGE_SHARE
+            objective = sum(w * levels[i].expr() for w, i in zip(stage.weights, stage.levels, strict=True))
+            model.model.maximize(objective)
+            model.hint_plan(plan)
+            solver = self._cp_solver(budget)
+            status = solver.solve(model.model)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                found = self._read_plan(model, solver)
+                if _key(levels, found) >= _key(levels, plan):
+                    plan = found
+            if status == cp_model.MODEL_INVALID:
+                raise RuntimeError(f"CP-SAT rejected the model: {model.model.validate()}")
+            values = [levels[i].evaluate(plan) for i in stage.levels]
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                self._record_bounds(
+                    levels, stage, values, math.floor(solver.best_objective_bound + 1e-6), bounds
+                )
+            model.model.add(objective >= sum(w * v for w, v in zip(stage.weights, values, strict=True)))
+        return plan, bounds
+
+    def _cp_solver(self, budget: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.01, budget)
+        params.num_workers = self.settings.num_workers
+        params.random_seed = self.settings.seed
+        params.relative_gap_limit = self.settings.relative_gap
+        params.log_search_progress = self.settings.log_search
+        return solver
+
+    @staticmethod
+    def _record_bounds(
+        levels: list[Level], stage: _Stage, values: list[int], bound: int, out: list[int]
+    ) -> None:
+        """Each level's bound, for solutions equal to ours on the earlier levels of the stage."""
+        for k, i in enumerate(stage.levels):
+            earlier = sum(w * v for w, v in zip(stage.weights[:k], values[:k], strict=True))
+            later = sum(
+                w * levels[j].low for w, j in zip(stage.weights[k + 1 :], stage.levels[k + 1 :], strict=True)
+            )
+            level_bound = (bound - earlier - later) // stage.weights[k]
+            out[i] = max(values[k], min(levels[i].high, level_bound))
+
+    @staticmethod
+    def _read_plan(model: AssignmentModel, solver: cp_model.CpSolver) -> Plan:
+        p = model.prepared
+        values = np.asarray(solver.response_proto.solution, dtype=np.int64)
+        chosen = np.flatnonzero(values[[var.index for var in model.x]] > 0)
+        plan: Plan = {}
+        for q in chosen.tolist():
+            r, w = int(p.p_request[q]), int(p.p_worker[q])
+            start = int(solver.value(model.starts[r])) if r in model.starts else int(p.r_start[r])
+            workers, _ = plan.get(r, ((), start))
+            plan[r] = ((*workers, w), start)
+        return plan
+
+    def _finish(
+        self,
+        prepared: Prepared,
+        plan: Plan,
+        greedy: Plan,
+        solved: tuple[list[Level], list[int]] | None,
+        started: float,
+    ) -> Solution:
+        topped = extend_plan(prepared, plan)
+        instance = prepared.instance
+        greedy_value = sum(int(prepared.r_priority[r]) for r in greedy)
+        results: list[LevelResult] = []
+        if solved is not None:
+            levels, bounds = solved
+            for level, bound in zip(levels, bounds, strict=True):
+                value = level.evaluate(topped)
+                bound = max(bound, value)
+                sign = 1 if level.maximise else -1
+                results.append(LevelResult(level.name, sign * value, sign * bound, level.maximise))
+        else:
+            value = sum(int(prepared.r_priority[r]) for r in topped)
+            results.append(LevelResult("filled_priority", value, value, True))
+        headline = results[min(HEADLINE_LEVEL[self.settings.mode], len(results) - 1)]
+        if all(level.value == level.bound for level in results):
+            status = Status.OPTIMAL
+        elif _same_plan(topped, greedy):
+            status = Status.GREEDY
+        else:
+            status = Status.FEASIBLE
+        return Solution(
+            assignments={
+                instance.requests[r].id: tuple(instance.workers[w].id for w in workers)
+                for r, (workers, _) in sorted(topped.items())
+            },
+            starts={instance.requests[r].id: start for r, (_, start) in sorted(topped.items())},
+            unfilled=explain_unfilled(prepared, topped),
+            status=status,
+            objective=headline.value,
+            bound=headline.bound,
+            gap=headline.gap,
+            levels=tuple(results),
+            greedy_objective=greedy_value,
+            wall_time_s=time.perf_counter() - started,
+        )
+
+
+def _key(levels: list[Level], plan: Plan) -> tuple[int, ...]:
+    return tuple(level.evaluate(plan) for level in levels)
+
+
+def _same_plan(a: Plan, b: Plan) -> bool:
+    return {r: sorted(w) for r, (w, _) in a.items()} == {r: sorted(w) for r, (w, _) in b.items()}
+
+
+def solve(instance: Instance, settings: Settings | None = None) -> Solution:
+    return Solver(instance, settings).solve()
