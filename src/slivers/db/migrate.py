@@ -17,10 +17,15 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
-def revision(database_url: str, message: str, rev_id: str) -> None:
-    """Autogenerate a new revision (a developer's tool; review the file it writes)."""
-    command.revision(alembic_config(database_url), message=message, autogenerate=True, rev_id=rev_id)
+def revision(
+    database_url: str, message: str, rev_id: str, *, head: str = "head", depends_on: str | None = None
+) -> None:
+    """Autogenerate a new revision against a database upgraded to all heads (a developer's tool:
+    review the file it writes and keep only your domain's tables). Each domain is a branch off 0001,
+    so pass head="0001" for a new domain, or head="<your last revision>"."""
+    command.revision(alembic_config(database_url), message=message, autogenerate=True, rev_id=rev_id,
+                     head=head, depends_on=depends_on)

@@ -3,6 +3,17 @@
 from slivers.accounts import models as accounts_models
 from slivers.audit import models as audit_models
 from slivers.db.base import metadata
+from slivers.market import models as market_models
 from slivers.notifications import models as notifications_models
+from slivers.payments import models as payments_models
+from slivers.vetting import models as vetting_models
 
-__all__ = ["accounts_models", "audit_models", "metadata", "notifications_models"]
+__all__ = [
+    "accounts_models",
+    "audit_models",
+    "market_models",
+    "metadata",
+    "notifications_models",
+    "payments_models",
+    "vetting_models",
+]
