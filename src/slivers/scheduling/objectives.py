@@ -183,6 +183,10 @@ class _Terms:
                     used[w] = model.model.new_bool_var("")
                     model.aux.append((used[w], partial(self._works, w)))
                 model.model.add_implication(model.x[q], used[w])
+            # The worker's overlap cliques, tied to whether they work at all: a much tighter LP.
+            for clique in model.conflicts.cliques:
+                owner = int(p.p_worker[clique[0]])
+                model.model.add(sum(model.x[q] for q in clique) <= used[owner])
             return -sum(used.values())
 
         return Level(

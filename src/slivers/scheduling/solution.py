@@ -61,7 +61,8 @@ class Solution:
     bound: int
     gap: float
     levels: tuple[LevelResult, ...]
-    greedy_objective: int
+    greedy_objective: int  # the greedy construction's value on the headline level
+    greedy_levels: tuple[int, ...]  # and on every level, in the order of `levels`
     wall_time_s: float
 
     @property

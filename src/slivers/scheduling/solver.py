@@ -69,7 +69,7 @@ class Solver:
         started = time.perf_counter()
         deadline = started + self.settings.time_limit_s
         prepared = prepare(self.instance)
-        greedy = greedy_plan(prepared)
+        greedy = greedy_plan(prepared, self.settings.mode)
         if prepared.n_pairs == 0:
             return self._finish(prepared, greedy, greedy, None, started)
         model = self._build_model(prepared)
@@ -165,10 +165,10 @@ class Solver:
         solved: tuple[list[Level], list[int]] | None,
         started: float,
     ) -> Solution:
-        topped = extend_plan(prepared, plan)
+        topped = extend_plan(prepared, plan, self.settings.mode)
         instance = prepared.instance
-        greedy_value = sum(int(prepared.r_priority[r]) for r in greedy)
         results: list[LevelResult] = []
+        greedy_values: list[int] = []
         if solved is not None:
             levels, bounds = solved
             for level, bound in zip(levels, bounds, strict=True):
@@ -176,10 +176,13 @@ class Solver:
                 bound = max(bound, value)
                 sign = 1 if level.maximise else -1
                 results.append(LevelResult(level.name, sign * value, sign * bound, level.maximise))
+                greedy_values.append(sign * level.evaluate(greedy))
         else:
             value = sum(int(prepared.r_priority[r]) for r in topped)
             results.append(LevelResult("filled_priority", value, value, True))
-        headline = results[min(HEADLINE_LEVEL[self.settings.mode], len(results) - 1)]
+            greedy_values.append(sum(int(prepared.r_priority[r]) for r in greedy))
+        headline_index = min(HEADLINE_LEVEL[self.settings.mode], len(results) - 1)
+        headline = results[headline_index]
         if all(level.value == level.bound for level in results):
             status = Status.OPTIMAL
         elif _same_plan(topped, greedy):
@@ -198,7 +201,8 @@ class Solver:
             bound=headline.bound,
             gap=headline.gap,
             levels=tuple(results),
-            greedy_objective=greedy_value,
+            greedy_objective=greedy_values[headline_index],
+            greedy_levels=tuple(greedy_values),
             wall_time_s=time.perf_counter() - started,
         )
 
