@@ -107,3 +107,28 @@ def assert_problem(response: httpx.Response, status: int, *, field: str | None =
     if rule is not None:
         assert body.get("rule") == rule, body
     return body
+
+
+StaffFactory = Callable[..., Awaitable[ApiClient]]
+
+
+@pytest.fixture
+def org_staff(app: Litestar, user: Factory) -> StaffFactory:
+    """A signed-in coordinator or funder officer of an organisation (made as an operator would, via the
+    service the CLI uses). Returns their client; `.user["organisations"]` lists the organisation."""
+    from slivers.accounts.org_service import OrganisationService
+
+    async def make(org_name: str = "Hertfordshire Carers", kind: str = "charity", role: str = "coordinator") -> ApiClient:
+        client = await user("carer")
+        wiring = app.state.wiring
+        async with wiring.unit_of_work() as session:
+            orgs = OrganisationService(session, wiring.clock)
+            try:
+                org = await orgs.by_name(org_name)
+            except Exception:
+                org = await orgs.create(org_name, kind)
+            await orgs.add_member(org, client.user["email"], role, actor_id=None)
+        client.user = (await client.get("/api/v1/me")).json()
+        return client
+
+    return make

@@ -1,10 +1,12 @@
-"""Short, plain-English messages. Each template renders a subject and a body from its data."""
+"""Short, plain-English messages. Each domain keeps its templates in `<domain>/messages.py` as
+`TEMPLATES = {name: (subject, body)}`; bodies use `str.format` fields from the message data."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-TEMPLATES: dict[str, tuple[str, str]] = {
+CORE_TEMPLATES: dict[str, tuple[str, str]] = {
     "circle_invitation": (
         "You have been invited to help {person_name}",
         "{inviter_name} has invited you to join {person_name}'s circle of support on Slivers. "
@@ -14,8 +16,24 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 }
 
 
+@cache
+def all_templates() -> dict[str, tuple[str, str]]:
+    from slivers.market.messages import TEMPLATES as market
+    from slivers.payments.messages import TEMPLATES as payments
+    from slivers.vetting.messages import TEMPLATES as vetting
+
+    merged = dict(CORE_TEMPLATES)
+    for domain in (vetting, market, payments):
+        clash = set(domain) & set(merged)
+        if clash:
+            raise RuntimeError(f"notification templates defined twice: {sorted(clash)}")
+        merged.update(domain)
+    return merged
+
+
 def render(template: str, data: dict[str, Any]) -> tuple[str, str]:
-    subject, body = TEMPLATES.get(template, TEMPLATES["generic"])
+    templates = all_templates()
+    subject, body = templates.get(template, templates["generic"])
     safe = _Defaulting(data)
     return subject.format_map(safe), body.format_map(safe)
 
