@@ -4,7 +4,7 @@ Fixed-time visits of one worker form an interval graph, so their overlaps are ca
 maximal cliques at start points (a sweep). Each visit is stretched by the smallest travel time there is,
 which folds most travel clashes into the cliques; the remaining clashes (the gap is at least the
 smallest travel time but shorter than the travel between these two places) become pairwise constraints.
-Visits with a flexible start are compared one by one with everything their window can reach.
+Visits with a flexible start go into one no-overlap constraint per worker, padded by travel.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ _START, _END = 1, 0  # ends sort before starts at the same minute: intervals are
 class Conflicts:
     cliques: list[list[int]]
     travel_pairs: IntArray  # shape (n, 2): pair indices that cannot both be chosen
-    flexible_pairs: list[tuple[int, int]]  # at least one side has a start window: needs an order choice
-    flexible_bookings: list[tuple[int, int]]  # (pair with a start window, booking index)
+    # pairs with a start window -> minutes of padding on each side (see _flexible_padding)
+    flexible_padding: dict[int, int]
 
 
 def find_conflicts(prepared: Prepared) -> Conflicts:
@@ -33,8 +33,7 @@ def find_conflicts(prepared: Prepared) -> Conflicts:
     return Conflicts(
         cliques=_overlap_cliques(prepared, fixed),
         travel_pairs=_travel_pairs(prepared, fixed),
-        flexible_pairs=_flexible_pairs(prepared),
-        flexible_bookings=_flexible_bookings(prepared),
+        flexible_padding=_flexible_padding(prepared),
     )
 
 
@@ -95,44 +94,23 @@ def _travel_pairs(prepared: Prepared, fixed: IntArray) -> IntArray:
     return np.stack([fixed[first[clash]], fixed[second[clash]]], axis=1)
 
 
-def _reach(prepared: Prepared, pair: int) -> tuple[int, int]:
-    """The earliest start and latest end this pair's visit could have."""
-    r = int(prepared.p_request[pair])
-    return int(prepared.r_start[r]), int(prepared.r_last_start[r] + prepared.r_duration[r])
-
-
-def _flexible_pairs(prepared: Prepared) -> list[tuple[int, int]]:
+def _flexible_padding(prepared: Prepared) -> dict[int, int]:
+    """For each pair with a start window, the longest travel between its place and any other place the
+    same worker might visit: padding its interval by this much on both sides keeps it clear of every
+    neighbour with travel, however the starts fall (safe, if a little cautious)."""
     flexible = np.flatnonzero(prepared.r_flexible[prepared.p_request])
     if len(flexible) == 0:
-        return []
-    by_worker: dict[int, list[int]] = defaultdict(list)
-    for p, w in enumerate(prepared.p_worker.tolist()):
-        by_worker[w].append(p)
-    travel, place = prepared.travel, prepared.r_place
-    found: list[tuple[int, int]] = []
+        return {}
+    places_of: dict[int, set[int]] = defaultdict(set)
+    for w, r in zip(prepared.p_worker.tolist(), prepared.p_request.tolist(), strict=True):
+        places_of[w].add(int(prepared.r_place[r]))
+    for w, items in prepared.bookings_of.items():
+        places_of[w].update(item[2] for item in items)
+    padding: dict[int, int] = {}
     for f in flexible.tolist():
-        f_start, f_end = _reach(prepared, f)
-        f_place = int(place[prepared.p_request[f]])
-        for g in by_worker[int(prepared.p_worker[f])]:
-            if g == f or (prepared.r_flexible[prepared.p_request[g]] and g < f):
-                continue  # a flexible-flexible pair is listed once
-            g_start, g_end = _reach(prepared, g)
-            if g_start >= f_end + travel.upper or f_start >= g_end + travel.upper:
-                continue
-            g_place = int(place[prepared.p_request[g]])
-            if g_start < f_end + travel.get(f_place, g_place) and f_start < g_end + travel.get(
-                g_place, f_place
-            ):
-                found.append((f, g))
-    return found
-
-
-def _flexible_bookings(prepared: Prepared) -> list[tuple[int, int]]:
-    margin = prepared.travel.upper
-    found: list[tuple[int, int]] = []
-    for f in np.flatnonzero(prepared.r_flexible[prepared.p_request]).tolist():
-        f_start, f_end = _reach(prepared, f)
-        for b_start, b_end, _, b in prepared.bookings_of.get(int(prepared.p_worker[f]), []):
-            if b_start < f_end + margin and f_start < b_end + margin:
-                found.append((f, b))
-    return found
+        own = int(prepared.r_place[prepared.p_request[f]])
+        others = np.fromiter(places_of[int(prepared.p_worker[f])], dtype=np.int64)
+        there = prepared.travel.many(np.full(len(others), own), others)
+        back = prepared.travel.many(others, np.full(len(others), own))
+        padding[f] = int(max(there.max(initial=0), back.max(initial=0)))
+    return padding

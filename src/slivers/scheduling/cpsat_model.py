@@ -35,8 +35,6 @@ class AssignmentModel:
                 self.starts[r] = model.new_int_var(
                     int(prepared.r_start[r]), int(prepared.r_last_start[r]), ""
                 )
-        # order choices for visits with a start window: (pair, other pair or None, booking or None) -> bool
-        self.orders: dict[tuple[int, int, str], Any] = {}
         # variables the objectives add, each with the value a plan implies, so hints stay complete
         self.aux: list[tuple[Any, Callable[[Plan], int]]] = []
 
@@ -73,53 +71,43 @@ class AssignmentModel:
                 self.model.add_linear_expression_in_domain(self.starts[r], domain).only_enforce_if(
                     self.x[pair]
                 )
-        for f, g in self.conflicts.flexible_pairs:
-            rg = int(p.p_request[g])
-            if rg in self.starts:
-                self._add_order(
-                    f, self.starts[rg], int(p.r_duration[rg]), int(p.r_place[rg]), self.x[g], (f, g, "")
+        self._add_flexible_no_overlap()
+
+    def _add_flexible_no_overlap(self) -> None:
+        """One no-overlap per worker with start-window visits: those visits padded by their longest
+        possible travel, beside the worker's fixed visits and bookings that same day."""
+        p = self.prepared
+        padding = self.conflicts.flexible_padding
+        if not padding:
+            return
+        days_of: dict[int, set[int]] = defaultdict(set)
+        for f in padding:
+            days_of[int(p.p_worker[f])].add(int(p.r_day[p.p_request[f]]))
+        intervals: dict[int, list[Any]] = defaultdict(list)
+        for q, (w, r) in enumerate(zip(p.p_worker.tolist(), p.p_request.tolist(), strict=True)):
+            if int(p.r_day[r]) not in days_of.get(w, ()):
+                continue
+            duration = int(p.r_duration[r])
+            if q in padding:
+                pad = padding[q]
+                start = self.starts[r] - pad
+                interval = self.model.new_optional_interval_var(
+                    start, duration + 2 * pad, start + duration + 2 * pad, self.x[q], ""
                 )
             else:
-                end = int(p.r_start[rg] + p.r_duration[rg])
-                self._keep_clear(f, int(p.r_start[rg]), end, int(p.r_place[rg]), [self.x[f], self.x[g]])
-        for f, b in self.conflicts.flexible_bookings:
-            start, end, place, _ = next(item for item in p.bookings_of[int(p.p_worker[f])] if item[3] == b)
-            self._keep_clear(f, start, end, place, [self.x[f]])
-
-    def _keep_clear(self, f: int, start: int, end: int, place: int, enforce: list[Any]) -> None:
-        """A visit with a start window keeps clear of a fixed one: its start avoids one stretch."""
-        p = self.prepared
-        r = int(p.p_request[f])
-        duration, own_place = int(p.r_duration[r]), int(p.r_place[r])
-        latest_before = start - duration - p.travel.get(own_place, place)
-        earliest_after = end + p.travel.get(place, own_place)
-        low, high = int(p.r_start[r]), int(p.r_last_start[r])
-        allowed = [[low, min(high, latest_before)], [max(low, earliest_after), high]]
-        allowed = [[a, b] for a, b in allowed if a <= b]
-        if not allowed:
-            self.model.add_bool_or([~literal for literal in enforce])
-        elif allowed != [[low, high]]:
-            domain = cp_model.Domain.from_intervals(allowed)
-            self.model.add_linear_expression_in_domain(self.starts[r], domain).only_enforce_if(enforce)
-
-    def _add_order(
-        self,
-        f: int,
-        other_start: Start,
-        other_length: int,
-        other_place: int,
-        other_x: Any,
-        key: tuple[int, int, str],
-    ) -> None:
-        p = self.prepared
-        rf = int(p.p_request[f])
-        f_start, f_length, f_place = self.start_of(rf), int(p.r_duration[rf]), int(p.r_place[rf])
-        before = self.model.new_bool_var("")
-        self.orders[key] = before
-        both = [self.x[f]] if other_x is None else [self.x[f], other_x]
-        there, back = p.travel.get(f_place, other_place), p.travel.get(other_place, f_place)
-        self.model.add(f_start + f_length + there <= other_start).only_enforce_if([before, *both])
-        self.model.add(other_start + other_length + back <= f_start).only_enforce_if([~before, *both])
+                interval = self.model.new_optional_fixed_size_interval_var(
+                    int(p.r_start[r]), duration, self.x[q], ""
+                )
+            intervals[w].append(interval)
+        instance = p.instance
+        for w, items in p.bookings_of.items():
+            if w in intervals:
+                for start, end, _, _ in items:
+                    if instance.day_of(start) in days_of[w] or instance.day_of(end) in days_of[w]:
+                        intervals[w].append(self.model.new_fixed_size_interval_var(start, end - start, ""))
+        for worker_intervals in intervals.values():
+            if len(worker_intervals) > 1:
+                self.model.add_no_overlap(worker_intervals)
 
     def _add_caps(self) -> None:
         p = self.prepared
@@ -149,15 +137,5 @@ class AssignmentModel:
         starts = {r: start for r, (_, start) in plan.items()}
         for r, var in self.starts.items():
             model.add_hint(var, starts.get(r, int(p.r_start[r])))
-        bookings = {b.id: b.start for b in p.instance.bookings}
-        for (f, g, booking), var in self.orders.items():
-            rf = int(p.p_request[f])
-            f_start = starts.get(rf, int(p.r_start[rf]))
-            if booking:
-                other = bookings[booking]
-            else:
-                rg = int(p.p_request[g])
-                other = starts.get(rg, int(p.r_start[rg]))
-            model.add_hint(var, f_start <= other)
         for var, value_of in self.aux:
             model.add_hint(var, value_of(plan))
