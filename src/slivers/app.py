@@ -9,11 +9,11 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -22,7 +22,13 @@ from slivers.config import Settings
 from slivers.logs import configure_logging
 from slivers.notifications.channels import Mailer, SmsSender
 from slivers.web.csrf import BearerAwareCSRFMiddleware
-from slivers.web.deps import provide_actor, provide_clock, provide_db_session, provide_maybe_actor, provide_settings
+from slivers.web.deps import (
+    provide_actor,
+    provide_clock,
+    provide_db_session,
+    provide_maybe_actor,
+    provide_settings,
+)
 from slivers.web.problems import EXCEPTION_HANDLERS
 from slivers.web.transaction import TransactionMiddleware
 from slivers.wiring import Wiring
@@ -92,7 +98,9 @@ def create_app(
     app = Litestar(
         route_handlers=[
             *route_handlers(),
-            create_static_files_router(path="/static", directories=[WEB_DIR / "static"], include_in_schema=False),
+            create_static_files_router(
+                path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
+            ),
         ],
         dependencies={
             "db_session": Provide(provide_db_session, sync_to_thread=False),

@@ -40,6 +40,10 @@ class Settings:
     debug: bool = False
     log_json: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # Vetting (design 3.3): a volunteer's supervision is due every this many days; evidence files are
+    # deleted once decided and in any case this many days after upload.
+    supervision_days: int = 91
+    evidence_retention_days: int = 183
 
     @property
     def evidence_dir(self) -> Path:
@@ -71,6 +75,8 @@ class Settings:
             "stripe_webhook_secret": os.environ.get("SLIVERS_STRIPE_WEBHOOK_SECRET") or None,
             "debug": _bool("SLIVERS_DEBUG", False),
             "log_json": _bool("SLIVERS_LOG_JSON", False),
+            "supervision_days": int(os.environ.get("SLIVERS_SUPERVISION_DAYS", "91")),
+            "evidence_retention_days": int(os.environ.get("SLIVERS_EVIDENCE_RETENTION_DAYS", "183")),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

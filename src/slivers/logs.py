@@ -31,7 +31,9 @@ REDACTED_KEYS = frozenset(
 )
 
 
-def redact_special_category(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def redact_special_category(
+    _: Any, __: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     for key in list(event_dict):
         if key.lower() in REDACTED_KEYS:
             event_dict[key] = "[redacted]"
@@ -39,7 +41,9 @@ def redact_special_category(_: Any, __: str, event_dict: MutableMapping[str, Any
 
 
 def configure_logging(*, json: bool = False, level: int = logging.INFO) -> None:
-    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -40,8 +40,11 @@ class Wiring:
         engine = create_engine(settings.database_url)
         if mailer is None and settings.smtp_host:
             mailer = SmtpMailer(
-                host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_from,
-                user=settings.smtp_user, password=settings.smtp_password,
+                host=settings.smtp_host,
+                port=settings.smtp_port,
+                sender=settings.smtp_from,
+                user=settings.smtp_user,
+                password=settings.smtp_password,
             )
         return cls(
             settings=settings,

@@ -77,7 +77,9 @@ async def anonymous(app: Litestar) -> AsyncIterator[Callable[[], ApiClient]]:
 def user(anonymous: Callable[[], ApiClient]) -> Factory:
     """Register and sign in a new user; returns their client with `.user` set to /me."""
 
-    async def make(account_type: str = "carer", *, name: str | None = None, email: str | None = None) -> ApiClient:
+    async def make(
+        account_type: str = "carer", *, name: str | None = None, email: str | None = None
+    ) -> ApiClient:
         n = next(_counter)
         client = anonymous()
         response = await client.post(
@@ -96,7 +98,9 @@ def user(anonymous: Callable[[], ApiClient]) -> Factory:
     return make
 
 
-def assert_problem(response: httpx.Response, status: int, *, field: str | None = None, rule: str | None = None) -> dict[str, Any]:
+def assert_problem(
+    response: httpx.Response, status: int, *, field: str | None = None, rule: str | None = None
+) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json"), response.headers
     body: dict[str, Any] = response.json()
@@ -118,7 +122,9 @@ def org_staff(app: Litestar, user: Factory) -> StaffFactory:
     service the CLI uses). Returns their client; `.user["organisations"]` lists the organisation."""
     from slivers.accounts.org_service import OrganisationService
 
-    async def make(org_name: str = "Hertfordshire Carers", kind: str = "charity", role: str = "coordinator") -> ApiClient:
+    async def make(
+        org_name: str = "Hertfordshire Carers", kind: str = "charity", role: str = "coordinator"
+    ) -> ApiClient:
         client = await user("carer")
         wiring = app.state.wiring
         async with wiring.unit_of_work() as session:

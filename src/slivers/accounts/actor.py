@@ -42,7 +42,9 @@ async def resolve_actor(
     if authorization:
         scheme, _, credential = authorization.partition(" ")
         if scheme.lower() != "bearer" or not credential.strip():
-            raise NotAuthenticated("Use 'Authorization: Bearer <token>'.", field="authorization", rule="scheme")
+            raise NotAuthenticated(
+                "Use 'Authorization: Bearer <token>'.", field="authorization", rule="scheme"
+            )
         token = (
             await session.execute(select(ApiToken).where(ApiToken.token_hash == digest(credential.strip())))
         ).scalar_one_or_none()

@@ -81,17 +81,22 @@ class AuthService:
         )
         self.session.add(user)
         await self.session.flush()
-        if data.account_type in (AccountType.WORKER, AccountType.VOLUNTEER):
+        if data.account_type in {AccountType.WORKER.value, AccountType.VOLUNTEER.value}:
             self.session.add(
                 Worker(
                     user_id=user.id,
-                    kind="paid" if data.account_type == AccountType.WORKER else "volunteer",
+                    kind="paid" if data.account_type == AccountType.WORKER.value else "volunteer",
                     first_name=display_name.split()[0][:100],
                 )
             )
         await record(
-            self.session, self.clock, actor_id=user.id, action="user.registered", subject_type="user",
-            subject_id=user.id, data={"account_type": data.account_type},
+            self.session,
+            self.clock,
+            actor_id=user.id,
+            action="user.registered",
+            subject_type="user",
+            subject_id=user.id,
+            data={"account_type": data.account_type},
         )
         return await self._start_session(user)
 
@@ -134,7 +139,9 @@ class AuthService:
 
     async def logout(self, session_cookie: str | None) -> None:
         if session_cookie:
-            await self.session.execute(delete(UserSession).where(UserSession.token_hash == digest(session_cookie)))
+            await self.session.execute(
+                delete(UserSession).where(UserSession.token_hash == digest(session_cookie))
+            )
 
     async def create_token(self, actor: Actor, data: TokenCreate) -> TokenCreated:
         secret = new_api_token()
@@ -142,7 +149,10 @@ class AuthService:
             self.clock.now() + dt.timedelta(days=data.expires_in_days) if data.expires_in_days else None
         )
         token = ApiToken(
-            user_id=actor.user_id, name=data.name, prefix=secret[:10], token_hash=digest(secret),
+            user_id=actor.user_id,
+            name=data.name,
+            prefix=secret[:10],
+            token_hash=digest(secret),
             expires_at=expires_at,
         )
         self.session.add(token)
@@ -155,8 +165,13 @@ class AuthService:
         )
         return [
             TokenRead(
-                id=t.id, name=t.name, prefix=t.prefix, created_at=t.created_at, expires_at=t.expires_at,
-                revoked_at=t.revoked_at, last_used_at=t.last_used_at,
+                id=t.id,
+                name=t.name,
+                prefix=t.prefix,
+                created_at=t.created_at,
+                expires_at=t.expires_at,
+                revoked_at=t.revoked_at,
+                last_used_at=t.last_used_at,
             )
             for t in tokens
         ]

@@ -42,7 +42,9 @@ from slivers.web.transaction import mark_commit_anyway
 
 
 def provide_auth_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock], settings: NamedDependency[Settings]
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
 ) -> AuthService:
     return AuthService(db_session, clock, session_days=settings.session_days)
 
@@ -61,8 +63,13 @@ def provide_org_service(
 
 def session_cookie(signed_in: SignedIn, settings: Settings) -> Cookie:
     return Cookie(
-        key=SESSION_COOKIE, value=signed_in.session_token, httponly=True, samesite="lax",
-        secure=settings.cookie_secure, expires=int(signed_in.expires_at.timestamp()), path="/",
+        key=SESSION_COOKIE,
+        value=signed_in.session_token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        expires=int(signed_in.expires_at.timestamp()),
+        path="/",
     )
 
 
@@ -77,7 +84,10 @@ class AuthController(Controller):
 
     @post("/register", operation_id="register", status_code=HTTP_201_CREATED)
     async def register(
-        self, data: JSONBody[RegisterRequest], auth: NamedDependency[AuthService], settings: NamedDependency[Settings]
+        self,
+        data: JSONBody[RegisterRequest],
+        auth: NamedDependency[AuthService],
+        settings: NamedDependency[Settings],
     ) -> Response[MeRead]:
         """Create an account and sign in."""
         signed_in = await auth.register(data)
@@ -86,7 +96,10 @@ class AuthController(Controller):
 
     @post("/login", operation_id="login", status_code=200)
     async def login(
-        self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest], auth: NamedDependency[AuthService],
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[LoginRequest],
+        auth: NamedDependency[AuthService],
         settings: NamedDependency[Settings],
     ) -> Response[MeRead]:
         """Sign in with email and password; sets the session cookie."""
@@ -98,11 +111,16 @@ class AuthController(Controller):
         return Response(me, cookies=[session_cookie(signed_in, settings)])
 
     @post("/logout", operation_id="logout", status_code=HTTP_204_NO_CONTENT)
-    async def logout(self, request: Request[Any, Any, Any], auth: NamedDependency[AuthService]) -> Response[None]:
+    async def logout(
+        self, request: Request[Any, Any, Any], auth: NamedDependency[AuthService]
+    ) -> Response[None]:
         """Sign out: the session is deleted on the server and the cookie cleared."""
         await auth.logout(request.cookies.get(SESSION_COOKIE))
-        return Response(None, status_code=HTTP_204_NO_CONTENT,
-                        cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True)])
+        return Response(
+            None,
+            status_code=HTTP_204_NO_CONTENT,
+            cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True)],
+        )
 
     @post("/tokens", operation_id="createApiToken", status_code=HTTP_201_CREATED)
     async def create_token(
@@ -112,7 +130,9 @@ class AuthController(Controller):
         return await auth.create_token(actor, data)
 
     @get("/tokens", operation_id="listApiTokens")
-    async def list_tokens(self, actor: NamedDependency[Actor], auth: NamedDependency[AuthService]) -> list[TokenRead]:
+    async def list_tokens(
+        self, actor: NamedDependency[Actor], auth: NamedDependency[AuthService]
+    ) -> list[TokenRead]:
         """List your API tokens (without their secrets)."""
         return await auth.list_tokens(actor)
 
@@ -126,8 +146,13 @@ class AuthController(Controller):
 
 def _actor_of(signed_in: SignedIn) -> Actor:
     user = signed_in.user
-    return Actor(user_id=user.id, email=user.email, display_name=user.display_name,
-                 account_type=user.account_type, via="session")
+    return Actor(
+        user_id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        account_type=user.account_type,
+        via="session",
+    )
 
 
 class MeController(Controller):
@@ -148,15 +173,22 @@ class OrganisationController(Controller):
 
     @get("/{organisation_id:uuid}/members", operation_id="listOrganisationMembers")
     async def members(
-        self, organisation_id: FromPath[uuid.UUID], actor: NamedDependency[Actor],
+        self,
+        organisation_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
         orgs: NamedDependency[OrganisationService],
     ) -> list[OrganisationMemberRead]:
         """Staff of an organisation you belong to."""
         return await orgs.members(actor, organisation_id)
 
-    @post("/{organisation_id:uuid}/members", operation_id="addOrganisationMember", status_code=HTTP_201_CREATED)
+    @post(
+        "/{organisation_id:uuid}/members", operation_id="addOrganisationMember", status_code=HTTP_201_CREATED
+    )
     async def add_member(
-        self, organisation_id: FromPath[uuid.UUID], data: JSONBody[OrganisationMemberAdd], actor: NamedDependency[Actor],
+        self,
+        organisation_id: FromPath[uuid.UUID],
+        data: JSONBody[OrganisationMemberAdd],
+        actor: NamedDependency[Actor],
         orgs: NamedDependency[OrganisationService],
     ) -> OrganisationMemberRead:
         """A coordinator adds a coordinator or funder officer to their own organisation."""
@@ -170,26 +202,37 @@ class PersonController(Controller):
 
     @post("/", operation_id="createPerson", status_code=HTTP_201_CREATED)
     async def create(
-        self, data: JSONBody[PersonCreate], actor: NamedDependency[Actor], persons: NamedDependency[PersonService]
+        self,
+        data: JSONBody[PersonCreate],
+        actor: NamedDependency[Actor],
+        persons: NamedDependency[PersonService],
     ) -> PersonRead:
         """Add a person supported (yourself, or someone you look after); you join their circle."""
         return await persons.create(actor, data)
 
     @get("/", operation_id="listPersons")
-    async def list_mine(self, actor: NamedDependency[Actor], persons: NamedDependency[PersonService]) -> list[PersonRead]:
+    async def list_mine(
+        self, actor: NamedDependency[Actor], persons: NamedDependency[PersonService]
+    ) -> list[PersonRead]:
         """The persons whose circle you are in."""
         return await persons.list_mine(actor)
 
     @get("/{person_id:uuid}", operation_id="getPerson")
     async def get_person(
-        self, person_id: FromPath[uuid.UUID], actor: NamedDependency[Actor], persons: NamedDependency[PersonService]
+        self,
+        person_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        persons: NamedDependency[PersonService],
     ) -> PersonRead:
         """One person, if you are in their circle."""
         return await persons.get(actor, person_id)
 
     @patch("/{person_id:uuid}", operation_id="updatePerson")
     async def update(
-        self, person_id: FromPath[uuid.UUID], data: JSONBody[PersonUpdate], actor: NamedDependency[Actor],
+        self,
+        person_id: FromPath[uuid.UUID],
+        data: JSONBody[PersonUpdate],
+        actor: NamedDependency[Actor],
         persons: NamedDependency[PersonService],
     ) -> PersonRead:
         """Change a person's details (needs `manage`)."""
@@ -197,14 +240,20 @@ class PersonController(Controller):
 
     @get("/{person_id:uuid}/circle", operation_id="getCircle")
     async def circle(
-        self, person_id: FromPath[uuid.UUID], actor: NamedDependency[Actor], persons: NamedDependency[PersonService]
+        self,
+        person_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        persons: NamedDependency[PersonService],
     ) -> CircleRead:
         """The circle of support: members, permissions and pending invitations."""
         return await persons.circle(actor, person_id)
 
     @post("/{person_id:uuid}/circle", operation_id="inviteToCircle", status_code=HTTP_201_CREATED)
     async def invite(
-        self, person_id: FromPath[uuid.UUID], data: JSONBody[CircleInvite], actor: NamedDependency[Actor],
+        self,
+        person_id: FromPath[uuid.UUID],
+        data: JSONBody[CircleInvite],
+        actor: NamedDependency[Actor],
         persons: NamedDependency[PersonService],
     ) -> CircleInviteRead:
         """Invite someone by email to the circle (needs `manage`); they accept with the emailed code."""
@@ -212,16 +261,26 @@ class PersonController(Controller):
 
     @patch("/{person_id:uuid}/circle/{member_id:uuid}", operation_id="setCirclePermissions")
     async def set_permissions(
-        self, person_id: FromPath[uuid.UUID], member_id: FromPath[uuid.UUID], data: JSONBody[CirclePermissionsUpdate],
-        actor: NamedDependency[Actor], persons: NamedDependency[PersonService],
+        self,
+        person_id: FromPath[uuid.UUID],
+        member_id: FromPath[uuid.UUID],
+        data: JSONBody[CirclePermissionsUpdate],
+        actor: NamedDependency[Actor],
+        persons: NamedDependency[PersonService],
     ) -> CircleMemberRead:
         """Change a member's permissions (needs `manage`)."""
         return await persons.set_permissions(actor, person_id, member_id, list(data.permissions))
 
-    @delete("/{person_id:uuid}/circle/{member_id:uuid}", operation_id="removeFromCircle",
-            status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{person_id:uuid}/circle/{member_id:uuid}",
+        operation_id="removeFromCircle",
+        status_code=HTTP_204_NO_CONTENT,
+    )
     async def remove(
-        self, person_id: FromPath[uuid.UUID], member_id: FromPath[uuid.UUID], actor: NamedDependency[Actor],
+        self,
+        person_id: FromPath[uuid.UUID],
+        member_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
         persons: NamedDependency[PersonService],
     ) -> None:
         """Remove a member (needs `manage`, or it is yourself leaving)."""
@@ -235,7 +294,10 @@ class InvitationController(Controller):
 
     @post("/accept", operation_id="acceptInvitation", status_code=200)
     async def accept(
-        self, data: JSONBody[InvitationAccept], actor: NamedDependency[Actor], persons: NamedDependency[PersonService]
+        self,
+        data: JSONBody[InvitationAccept],
+        actor: NamedDependency[Actor],
+        persons: NamedDependency[PersonService],
     ) -> CircleMemberRead:
         """Accept an invitation to a circle with the code you were sent."""
         return await persons.accept(actor, data.token)

@@ -29,10 +29,13 @@ WorkerRelationCheck = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[b
 worker_relation_checks: list[WorkerRelationCheck] = []
 
 
-async def circle_membership(session: AsyncSession, person_id: uuid.UUID, user_id: uuid.UUID) -> CircleMember | None:
-    return await session.scalar(
+async def circle_membership(
+    session: AsyncSession, person_id: uuid.UUID, user_id: uuid.UUID
+) -> CircleMember | None:
+    member: CircleMember | None = await session.scalar(
         select(CircleMember).where(CircleMember.person_id == person_id, CircleMember.user_id == user_id)
     )
+    return member
 
 
 async def require_circle_permission(

@@ -29,8 +29,15 @@ class OrganisationService:
         org = Organisation(name=name, kind=kind)
         self.session.add(org)
         await self.session.flush()
-        await record(self.session, self.clock, actor_id=actor_id, action="organisation.created",
-                     subject_type="organisation", subject_id=org.id, data={"kind": kind})
+        await record(
+            self.session,
+            self.clock,
+            actor_id=actor_id,
+            action="organisation.created",
+            subject_type="organisation",
+            subject_id=org.id,
+            data={"kind": kind},
+        )
         return org
 
     async def by_name(self, name: str) -> Organisation:
@@ -45,11 +52,14 @@ class OrganisationService:
         if role not in {r.value for r in OrgRole}:
             raise InvalidInput("Role must be coordinator or funder.", field="role", rule="choice")
         if role == OrgRole.FUNDER and org.kind != OrganisationKind.COUNCIL:
-            raise InvalidInput("Only a council has funder officers.", field="role", rule="funder_needs_council")
+            raise InvalidInput(
+                "Only a council has funder officers.", field="role", rule="funder_needs_council"
+            )
         user = await self.session.scalar(select(User).where(User.email == normalise_email(email)))
         if user is None:
-            raise NotFound("No account uses that email. Ask them to sign up first.", field="email",
-                           rule="not_found")
+            raise NotFound(
+                "No account uses that email. Ask them to sign up first.", field="email", rule="not_found"
+            )
         existing = await self.session.scalar(
             select(OrganisationMember).where(
                 OrganisationMember.organisation_id == org.id,
@@ -64,8 +74,15 @@ class OrganisationService:
         if user.account_type in {"service_user", "carer"}:
             user.account_type = "staff"
         await self.session.flush()
-        await record(self.session, self.clock, actor_id=actor_id, action="organisation.member_added",
-                     subject_type="organisation", subject_id=org.id, data={"user_id": str(user.id), "role": role})
+        await record(
+            self.session,
+            self.clock,
+            actor_id=actor_id,
+            action="organisation.member_added",
+            subject_type="organisation",
+            subject_id=org.id,
+            data={"user_id": str(user.id), "role": role},
+        )
         return member
 
     async def add_member_as(

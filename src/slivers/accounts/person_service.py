@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
+from slivers.accounts.auth_service import normalise_email
 from slivers.accounts.guards import circle_membership, require_circle_permission, works_for
 from slivers.accounts.models import CircleInvitation, CircleMember, CirclePermission, Person, User
 from slivers.accounts.schemas import (
@@ -20,7 +21,6 @@ from slivers.accounts.schemas import (
     PersonRead,
     PersonUpdate,
 )
-from slivers.accounts.auth_service import normalise_email
 from slivers.accounts.tokens import digest, new_secret
 from slivers.audit.service import record
 from slivers.clock import Clock
@@ -69,8 +69,15 @@ class PersonService:
         self.clock = clock
 
     async def _audit(self, actor: Actor, action: str, person_id: uuid.UUID, **data: str) -> None:
-        await record(self.session, self.clock, actor_id=actor.user_id, action=action, subject_type="person",
-                     subject_id=person_id, data=dict(data))
+        await record(
+            self.session,
+            self.clock,
+            actor_id=actor.user_id,
+            action=action,
+            subject_type="person",
+            subject_id=person_id,
+            data=dict(data),
+        )
 
     async def create(self, actor: Actor, data: PersonCreate) -> PersonRead:
         postcode = _postcode(data.home_postcode, "home_postcode")
@@ -109,7 +116,9 @@ class PersonService:
         return [person_read(p, m) for p, m in rows]
 
     async def get(self, actor: Actor, person_id: uuid.UUID) -> PersonRead:
-        person, member = await require_circle_permission(self.session, actor, person_id, CirclePermission.VIEW)
+        person, member = await require_circle_permission(
+            self.session, actor, person_id, CirclePermission.VIEW
+        )
         return person_read(person, member)
 
     async def update(self, actor: Actor, person_id: uuid.UUID, data: PersonUpdate) -> PersonRead:
@@ -150,8 +159,11 @@ class PersonService:
             person_id=person.id,
             members=[
                 CircleMemberRead(
-                    id=m.id, user_id=u.id, display_name=u.display_name,
-                    permissions=sorted(p.value for p in m.permissions()), is_person=person.user_id == u.id,
+                    id=m.id,
+                    user_id=u.id,
+                    display_name=u.display_name,
+                    permissions=sorted(p.value for p in m.permissions()),
+                    is_person=person.user_id == u.id,
                 )
                 for m, u in rows
             ],
@@ -170,13 +182,18 @@ class PersonService:
         permissions = sorted(set(data.permissions) | {"view"})
         token = new_secret(24)
         invitation = CircleInvitation(
-            person_id=person.id, email=email, permissions=permissions, token_hash=digest(token),
-            invited_by_id=actor.user_id, expires_at=self.clock.now() + dt.timedelta(days=INVITATION_DAYS),
+            person_id=person.id,
+            email=email,
+            permissions=permissions,
+            token_hash=digest(token),
+            invited_by_id=actor.user_id,
+            expires_at=self.clock.now() + dt.timedelta(days=INVITATION_DAYS),
         )
         self.session.add(invitation)
         await self.session.flush()
         await enqueue(
-            self.session, self.clock,
+            self.session,
+            self.clock,
             recipient_id=invitee.id if invitee else None,
             recipient_email=None if invitee else email,
             template="circle_invitation",
@@ -185,8 +202,9 @@ class PersonService:
             channels=("in_app", "email") if invitee else ("email",),
         )
         await self._audit(actor, "circle.invited", person.id, permissions=",".join(permissions))
-        return CircleInviteRead(id=invitation.id, email=email, permissions=permissions,
-                                expires_at=invitation.expires_at)
+        return CircleInviteRead(
+            id=invitation.id, email=email, permissions=permissions, expires_at=invitation.expires_at
+        )
 
     async def accept(self, actor: Actor, token: str) -> CircleMemberRead:
         invitation = await self.session.scalar(
@@ -198,10 +216,15 @@ class PersonService:
             or invitation.revoked_at is not None
             or invitation.expires_at <= self.clock.now()
         ):
-            raise NotFound("That invitation code is not valid for your account, or has expired.",
-                           field="token", rule="invalid_invitation")
+            raise NotFound(
+                "That invitation code is not valid for your account, or has expired.",
+                field="token",
+                rule="invalid_invitation",
+            )
         if invitation.accepted_at is not None:
-            raise Conflict("That invitation has already been accepted.", field="token", rule="already_accepted")
+            raise Conflict(
+                "That invitation has already been accepted.", field="token", rule="already_accepted"
+            )
         permissions = {CirclePermission(p) for p in invitation.permissions}
         await self._refuse_conflict_of_interest(actor.user_id, invitation.person_id, permissions)
         member = await circle_membership(self.session, invitation.person_id, actor.user_id)
@@ -212,10 +235,19 @@ class PersonService:
         invitation.accepted_at = self.clock.now()
         invitation.accepted_by_id = actor.user_id
         await self.session.flush()
-        await self._audit(actor, "circle.joined", invitation.person_id,
-                          permissions=",".join(sorted(p.value for p in permissions)))
-        return CircleMemberRead(id=member.id, user_id=actor.user_id, display_name=actor.display_name,
-                                permissions=sorted(p.value for p in member.permissions()), is_person=False)
+        await self._audit(
+            actor,
+            "circle.joined",
+            invitation.person_id,
+            permissions=",".join(sorted(p.value for p in permissions)),
+        )
+        return CircleMemberRead(
+            id=member.id,
+            user_id=actor.user_id,
+            display_name=actor.display_name,
+            permissions=sorted(p.value for p in member.permissions()),
+            is_person=False,
+        )
 
     async def set_permissions(
         self, actor: Actor, person_id: uuid.UUID, member_id: uuid.UUID, permissions: list[str]
@@ -227,12 +259,22 @@ class PersonService:
         wanted = {CirclePermission(p) for p in permissions}
         await self._refuse_conflict_of_interest(member.user_id, person.id, wanted)
         _set_permissions(member, wanted)
-        await self._audit(actor, "circle.permissions_changed", person.id, member_user_id=str(member.user_id),
-                          permissions=",".join(sorted(p.value for p in member.permissions())))
+        await self._audit(
+            actor,
+            "circle.permissions_changed",
+            person.id,
+            member_user_id=str(member.user_id),
+            permissions=",".join(sorted(p.value for p in member.permissions())),
+        )
         user = await self.session.get(User, member.user_id)
         assert user is not None
-        return CircleMemberRead(id=member.id, user_id=user.id, display_name=user.display_name,
-                                permissions=sorted(p.value for p in member.permissions()), is_person=False)
+        return CircleMemberRead(
+            id=member.id,
+            user_id=user.id,
+            display_name=user.display_name,
+            permissions=sorted(p.value for p in member.permissions()),
+            is_person=False,
+        )
 
     async def remove(self, actor: Actor, person_id: uuid.UUID, member_id: uuid.UUID) -> None:
         person = await self.session.get(Person, person_id)
@@ -241,7 +283,9 @@ class PersonService:
             raise NotFound("We cannot find that person.", field="person_id", rule="not_found")
         member = await self._member(person.id, member_id)
         if member.user_id == person.user_id:
-            raise Forbidden("Nobody can remove the person themself from their own circle.", rule="person_stays")
+            raise Forbidden(
+                "Nobody can remove the person themself from their own circle.", rule="person_stays"
+            )
         leaving_myself = member.user_id == actor.user_id
         if not leaving_myself and CirclePermission.MANAGE not in mine.permissions():
             raise Forbidden("You may not change who is in this person's circle.", rule="needs_manage")
@@ -260,5 +304,6 @@ class PersonService:
         if permissions & CONFLICTED_PERMISSIONS and await works_for(self.session, user_id, person_id):
             raise Forbidden(
                 "A worker who supports this person cannot approve timesheets or manage their circle.",
-                field="permissions", rule="worker_conflict_of_interest",
+                field="permissions",
+                rule="worker_conflict_of_interest",
             )

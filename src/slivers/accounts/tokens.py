@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-API_TOKEN_PREFIX = "slv_"
+API_TOKEN_PREFIX = "slv_"  # noqa: S105 - a public prefix, not a secret
 
 
 def new_secret(nbytes: int = 32) -> str:

@@ -27,5 +27,11 @@ def revision(
     """Autogenerate a new revision against a database upgraded to all heads (a developer's tool:
     review the file it writes and keep only your domain's tables). Each domain is a branch off 0001,
     so pass head="0001" for a new domain, or head="<your last revision>"."""
-    command.revision(alembic_config(database_url), message=message, autogenerate=True, rev_id=rev_id,
-                     head=head, depends_on=depends_on)
+    command.revision(
+        alembic_config(database_url),
+        message=message,
+        autogenerate=True,
+        rev_id=rev_id,
+        head=head,
+        depends_on=depends_on,
+    )

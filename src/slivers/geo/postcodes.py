@@ -85,10 +85,14 @@ def parse_postcode(raw: str) -> Postcode:
     if not compact:
         raise PostcodeError("Enter a postcode, such as SG1 1AA.", rule="required")
     if len(compact) > 7:
-        raise PostcodeError("A UK postcode has at most 7 letters and numbers, such as SG1 1AA.", rule="format")
+        raise PostcodeError(
+            "A UK postcode has at most 7 letters and numbers, such as SG1 1AA.", rule="format"
+        )
     match = _POSTCODE.match(compact[:-3] + " " + compact[-3:]) if len(compact) >= 5 else None
     if match is None:
-        raise PostcodeError(f"'{raw.strip()}' is not a UK postcode. Use a form such as SG1 1AA.", rule="format")
+        raise PostcodeError(
+            f"'{raw.strip()}' is not a UK postcode. Use a form such as SG1 1AA.", rule="format"
+        )
     postcode = Postcode(match.group(1), match.group(2))
     _check_service_area(postcode.area)
     if centroid_or_none(postcode) is None:
@@ -164,7 +168,7 @@ def _districts() -> dict[str, tuple[float, float]]:
 
 def _load(filename: str, key: str) -> dict[str, tuple[float, float]]:
     data = resources.files("slivers.geo").joinpath("data", filename)
-    with data.open("r", encoding="utf-8", newline="") as handle:
+    with data.open("r", encoding="utf-8") as handle:
         return {row[key]: (float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(handle)}
 
 

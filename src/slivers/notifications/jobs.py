@@ -11,6 +11,10 @@ async def send_outbox(ctx: JobContext) -> int:
 
 
 JOBS = [
-    SweepJob(id="notifications.send_outbox", description="Send due notifications",
-             every=timedelta(minutes=1), run=send_outbox)
+    SweepJob(
+        id="notifications.send_outbox",
+        description="Send due notifications",
+        every=timedelta(minutes=1),
+        run=send_outbox,
+    )
 ]

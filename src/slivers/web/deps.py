@@ -42,15 +42,17 @@ def provide_settings(state: State) -> Settings:
 async def provide_maybe_actor(
     request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
 ) -> Actor | None:
-    cached = request.scope.get("slivers_actor", ...)
-    if cached is not ...:
-        return cached  # type: ignore[no-any-return]
+    scope: dict[str, Any] = request.scope  # type: ignore[assignment]
+    if "slivers_actor" in scope:
+        cached: Actor | None = scope["slivers_actor"]
+        return cached
     actor = await resolve_actor(
-        db_session, clock,
+        db_session,
+        clock,
         authorization=request.headers.get("authorization"),
         session_cookie=request.cookies.get(SESSION_COOKIE),
     )
-    request.scope["slivers_actor"] = actor  # type: ignore[typeddict-unknown-key]
+    scope["slivers_actor"] = actor
     return actor
 
 

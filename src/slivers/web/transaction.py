@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,7 +35,7 @@ class TransactionMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         replaced = False
@@ -73,7 +74,10 @@ class TransactionMiddleware:
             await session.rollback()
             log.info("db.commit_conflict", error_type=type(error.orig).__name__)
             return {
-                "type": "about:blank", "status": 409, "title": "Conflict", "rule": "conflict",
+                "type": "about:blank",
+                "status": 409,
+                "title": "Conflict",
+                "rule": "conflict",
                 "detail": "That change clashes with something saved at the same moment. Reload and try again.",
             }
         finally:
@@ -82,9 +86,14 @@ class TransactionMiddleware:
 
 async def _send_problem(send: Send, body: dict[str, Any]) -> None:
     payload = json.dumps(body).encode()
-    await send({
-        "type": "http.response.start",
-        "status": int(body["status"]),
-        "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(payload)).encode())],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": int(body["status"]),
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload, "more_body": False})

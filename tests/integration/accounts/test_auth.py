@@ -28,7 +28,9 @@ async def test_password_is_hashed_with_argon2(user: Factory, app: object) -> Non
     wiring = app.state.wiring  # type: ignore[attr-defined]
     async with wiring.unit_of_work() as session:
         stored = await session.scalar(select(User.password_hash).where(User.email == client.user["email"]))
-    assert stored is not None and stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert stored is not None
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
 
 
 async def test_sign_out_ends_the_session_on_the_server(user: Factory) -> None:
@@ -45,9 +47,14 @@ async def test_login_with_wrong_password_or_unknown_email_gives_the_same_answer(
     client = await user()
     email = client.user["email"]
     fresh = anonymous()
-    wrong = assert_problem(await fresh.post("/api/v1/auth/login", json={"email": email, "password": "nope nope nope"}), 401)
+    wrong = assert_problem(
+        await fresh.post("/api/v1/auth/login", json={"email": email, "password": "nope nope nope"}), 401
+    )
     unknown = assert_problem(
-        await fresh.post("/api/v1/auth/login", json={"email": "nobody@example.org", "password": "nope nope nope"}), 401
+        await fresh.post(
+            "/api/v1/auth/login", json={"email": "nobody@example.org", "password": "nope nope nope"}
+        ),
+        401,
     )
     assert wrong["detail"] == unknown["detail"]
     ok = await fresh.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
@@ -55,15 +62,22 @@ async def test_login_with_wrong_password_or_unknown_email_gives_the_same_answer(
     assert (await fresh.get("/api/v1/me")).json()["email"] == email
 
 
-async def test_sign_in_is_throttled_per_account(user: Factory, anonymous: Callable[[], ApiClient], clock: FrozenClock) -> None:
+async def test_sign_in_is_throttled_per_account(
+    user: Factory, anonymous: Callable[[], ApiClient], clock: FrozenClock
+) -> None:
     from datetime import timedelta
 
     email = (await user()).user["email"]
     attacker = anonymous()
     for _ in range(5):
-        assert_problem(await attacker.post("/api/v1/auth/login", json={"email": email, "password": "guess guess guess"}), 401)
+        assert_problem(
+            await attacker.post("/api/v1/auth/login", json={"email": email, "password": "guess guess guess"}),
+            401,
+        )
     blocked = await attacker.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert_problem(blocked, 429, rule="rate_limited")
     assert blocked.headers["retry-after"] == "900"
     clock.advance(timedelta(minutes=16))
-    assert (await attacker.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})).status_code == 200
+    assert (
+        await attacker.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    ).status_code == 200

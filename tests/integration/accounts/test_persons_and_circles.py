@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, text
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from slivers.audit.models import AuditEvent
 from slivers.notifications.models import OutboxMessage
@@ -25,9 +27,13 @@ async def make_person(client: ApiClient, **overrides: Any) -> dict[str, Any]:
     return dict(response.json())
 
 
-async def invite_and_accept(owner: ApiClient, member: ApiClient, person_id: str, permissions: list[str], mailer: Any) -> dict[str, Any]:
-    invite = await owner.post(f"/api/v1/persons/{person_id}/circle",
-                              json={"email": member.user["email"], "permissions": permissions})
+async def invite_and_accept(
+    owner: ApiClient, member: ApiClient, person_id: str, permissions: list[str], mailer: Any
+) -> dict[str, Any]:
+    invite = await owner.post(
+        f"/api/v1/persons/{person_id}/circle",
+        json={"email": member.user["email"], "permissions": permissions},
+    )
     assert invite.status_code == 201, invite.text
     token = await invitation_token(owner, invite.json()["id"])
     accepted = await member.post("/api/v1/invitations/accept", json={"token": token})
@@ -62,8 +68,12 @@ async def test_a_stranger_cannot_read_change_or_see_the_circle(user: Factory) ->
     assert_problem(await stranger.get(f"/api/v1/persons/{pid}"), 404)
     assert_problem(await stranger.patch(f"/api/v1/persons/{pid}", json={"needs": "x"}), 404)
     assert_problem(await stranger.get(f"/api/v1/persons/{pid}/circle"), 404)
-    assert_problem(await stranger.post(f"/api/v1/persons/{pid}/circle",
-                                       json={"email": stranger.user["email"], "permissions": ["manage"]}), 404)
+    assert_problem(
+        await stranger.post(
+            f"/api/v1/persons/{pid}/circle", json={"email": stranger.user["email"], "permissions": ["manage"]}
+        ),
+        404,
+    )
     members = (await carer.get(f"/api/v1/persons/{pid}/circle")).json()["members"]
     assert_problem(await stranger.delete(f"/api/v1/persons/{pid}/circle/{members[0]['id']}"), 404)
     assert (await stranger.get("/api/v1/persons")).json() == []
@@ -84,24 +94,35 @@ async def test_invited_member_gets_only_the_permissions_given(user: Factory, mai
     joined = await invite_and_accept(carer, sister, pid, ["request"], mailer)
     assert joined["permissions"] == ["request", "view"]
     assert (await sister.get(f"/api/v1/persons/{pid}")).status_code == 200
-    assert_problem(await sister.patch(f"/api/v1/persons/{pid}", json={"needs": "changed"}), 403, rule="needs_manage")
-    assert_problem(await sister.post(f"/api/v1/persons/{pid}/circle",
-                                     json={"email": "x@example.org", "permissions": ["view"]}), 403)
+    assert_problem(
+        await sister.patch(f"/api/v1/persons/{pid}", json={"needs": "changed"}), 403, rule="needs_manage"
+    )
+    assert_problem(
+        await sister.post(
+            f"/api/v1/persons/{pid}/circle", json={"email": "x@example.org", "permissions": ["view"]}
+        ),
+        403,
+    )
 
 
 async def test_an_invitation_code_works_only_for_the_invited_email(user: Factory, mailer: Any) -> None:
     carer, invited, other = await user("carer"), await user("carer"), await user("carer")
     person = await make_person(carer)
-    invite = await carer.post(f"/api/v1/persons/{person['id']}/circle",
-                              json={"email": invited.user["email"], "permissions": ["view"]})
+    invite = await carer.post(
+        f"/api/v1/persons/{person['id']}/circle",
+        json={"email": invited.user["email"], "permissions": ["view"]},
+    )
     token = await invitation_token(carer, invite.json()["id"])
-    assert_problem(await other.post("/api/v1/invitations/accept", json={"token": token}), 404,
-                   rule="invalid_invitation")
+    assert_problem(
+        await other.post("/api/v1/invitations/accept", json={"token": token}), 404, rule="invalid_invitation"
+    )
     assert (await invited.post("/api/v1/invitations/accept", json={"token": token})).status_code == 200
     assert_problem(await invited.post("/api/v1/invitations/accept", json={"token": token}), 409)
 
 
-async def test_the_person_with_a_login_cannot_be_removed_and_can_remove_anyone(user: Factory, mailer: Any) -> None:
+async def test_the_person_with_a_login_cannot_be_removed_and_can_remove_anyone(
+    user: Factory, mailer: Any
+) -> None:
     grace, son = await user("service_user", name="Grace Hill"), await user("carer", name="Son")
     person = await make_person(grace, is_me=True)
     pid = person["id"]
@@ -110,36 +131,43 @@ async def test_the_person_with_a_login_cannot_be_removed_and_can_remove_anyone(u
     me = next(m for m in circle if m["is_person"])
     son_member = next(m for m in circle if not m["is_person"])
     assert_problem(await son.delete(f"/api/v1/persons/{pid}/circle/{me['id']}"), 403, rule="person_stays")
-    assert_problem(await son.patch(f"/api/v1/persons/{pid}/circle/{me['id']}", json={"permissions": ["view"]}), 403)
+    assert_problem(
+        await son.patch(f"/api/v1/persons/{pid}/circle/{me['id']}", json={"permissions": ["view"]}), 403
+    )
     assert (await grace.delete(f"/api/v1/persons/{pid}/circle/{son_member['id']}")).status_code == 204
     assert_problem(await son.get(f"/api/v1/persons/{pid}"), 404)
 
 
-async def test_every_circle_change_is_audited_without_personal_details(user: Factory, mailer: Any, app: Any) -> None:
+async def test_every_circle_change_is_audited_without_personal_details(
+    user: Factory, mailer: Any, app: Any
+) -> None:
     carer, friend = await user("carer"), await user("carer")
     person = await make_person(carer)
     await invite_and_accept(carer, friend, person["id"], ["view"], mailer)
     async with app.state.wiring.unit_of_work() as session:
-        actions = [e.action for e in await session.scalars(select(AuditEvent).order_by(AuditEvent.at, AuditEvent.id))]
+        actions = [
+            e.action for e in await session.scalars(select(AuditEvent).order_by(AuditEvent.at, AuditEvent.id))
+        ]
         blobs = " ".join(str(e.data) + e.reason for e in await session.scalars(select(AuditEvent)))
     assert {"person.created", "circle.invited", "circle.joined"} <= set(actions)
-    assert PERSON["address"] not in blobs and PERSON["needs"] not in blobs
+    assert PERSON["address"] not in blobs
+    assert PERSON["needs"] not in blobs
 
 
 async def test_the_audit_log_refuses_updates_and_deletes_in_the_database(user: Factory, app: Any) -> None:
     await make_person(await user("carer"))
-    async with app.state.wiring.session_maker() as session:
-        for statement in ("UPDATE audit_events SET reason = 'x'", "DELETE FROM audit_events"):
-            try:
+    for statement in ("UPDATE audit_events SET reason = 'x'", "DELETE FROM audit_events"):
+        async with app.state.wiring.session_maker() as session:
+            with pytest.raises(DBAPIError, match="append-only"):
                 await session.execute(text(statement))
-            except Exception as error:  # the driver's error type differs per database
-                assert "append-only" in str(error)
-                await session.rollback()
-            else:
-                raise AssertionError(f"{statement} was allowed")
+            await session.rollback()
+    async with app.state.wiring.unit_of_work() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditEvent)) == 1
 
 
-async def test_a_worker_who_supports_the_person_cannot_hold_approve_or_manage(user: Factory, mailer: Any) -> None:
+async def test_a_worker_who_supports_the_person_cannot_hold_approve_or_manage(
+    user: Factory, mailer: Any
+) -> None:
     from slivers.accounts import guards
 
     carer, worker = await user("carer"), await user("worker")
@@ -150,13 +178,23 @@ async def test_a_worker_who_supports_the_person_cannot_hold_approve_or_manage(us
 
     guards.worker_relation_checks.append(works_for_everyone)
     try:
-        invite = await carer.post(f"/api/v1/persons/{person['id']}/circle",
-                                  json={"email": worker.user["email"], "permissions": ["approve"]})
+        invite = await carer.post(
+            f"/api/v1/persons/{person['id']}/circle",
+            json={"email": worker.user["email"], "permissions": ["approve"]},
+        )
         token = await invitation_token(carer, invite.json()["id"])
-        assert_problem(await worker.post("/api/v1/invitations/accept", json={"token": token}), 403,
-                       rule="worker_conflict_of_interest")
+        assert_problem(
+            await worker.post("/api/v1/invitations/accept", json={"token": token}),
+            403,
+            rule="worker_conflict_of_interest",
+        )
         joined = await invite_and_accept(carer, worker, person["id"], ["view"], mailer)
-        assert_problem(await carer.patch(f"/api/v1/persons/{person['id']}/circle/{joined['id']}",
-                                         json={"permissions": ["manage"]}), 403, rule="worker_conflict_of_interest")
+        assert_problem(
+            await carer.patch(
+                f"/api/v1/persons/{person['id']}/circle/{joined['id']}", json={"permissions": ["manage"]}
+            ),
+            403,
+            rule="worker_conflict_of_interest",
+        )
     finally:
         guards.worker_relation_checks.remove(works_for_everyone)
