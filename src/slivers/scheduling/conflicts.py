@@ -33,7 +33,11 @@ def find_conflicts(prepared: Prepared) -> Conflicts:
     return Conflicts(
         cliques=_overlap_cliques(prepared, fixed),
         travel_pairs=_travel_pairs(prepared, fixed),
-        flexible_padding=_flexible_padding(prepared),
+        flexible_padding={
+            q: prepared.padding(int(w), int(r))
+            for q, (w, r) in enumerate(zip(prepared.p_worker, prepared.p_request, strict=True))
+            if prepared.r_flexible[r]
+        },
     )
 
 
@@ -94,7 +98,7 @@ def _travel_pairs(prepared: Prepared, fixed: IntArray) -> IntArray:
     return np.stack([fixed[first[clash]], fixed[second[clash]]], axis=1)
 
 
-def _flexible_padding(prepared: Prepared) -> dict[int, int]:
+def flexible_padding(prepared: Prepared) -> dict[int, int]:
     """For each pair with a start window, the longest travel between its place and any other place the
     same worker might visit: padding its interval by this much on both sides keeps it clear of every
     neighbour with travel, however the starts fall (safe, if a little cautious)."""

@@ -82,7 +82,8 @@ class AssignmentModel:
             return
         days_of: dict[int, set[int]] = defaultdict(set)
         for f in padding:
-            days_of[int(p.p_worker[f])].add(int(p.r_day[p.p_request[f]]))
+            day = int(p.r_day[p.p_request[f]])
+            days_of[int(p.p_worker[f])].update((day - 1, day, day + 1))  # visits may cross midnight
         intervals: dict[int, list[Any]] = defaultdict(list)
         for q, (w, r) in enumerate(zip(p.p_worker.tolist(), p.p_request.tolist(), strict=True)):
             if int(p.r_day[r]) not in days_of.get(w, ()):

@@ -7,7 +7,7 @@ longer than the worker's remaining cap) are dropped here, so every later stage s
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -72,6 +72,15 @@ class Prepared:
     # minutes still free under each cap, per (worker, day) and (worker, week); absent means no cap
     daily_left: dict[tuple[int, int], int]
     weekly_left: dict[tuple[int, int], int]
+    # (worker, request) with a start window -> padding on each side (see conflicts._flexible_padding)
+    flexible_padding: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    @property
+    def max_padding(self) -> int:
+        return max(self.flexible_padding.values(), default=0)
+
+    def padding(self, worker: int, request: int) -> int:
+        return self.flexible_padding.get((worker, request), 0)
 
     @property
     def n_requests(self) -> int:
@@ -155,6 +164,13 @@ def prepare(instance: Instance) -> Prepared:
     )
     prepared.p_home_travel = travel.many(w_place[prepared.p_worker], r_place[prepared.p_request])
     _drop_booking_clashes(prepared)
+    # imported here: conflicts imports this module
+    from slivers.scheduling.conflicts import flexible_padding
+
+    prepared.flexible_padding = {
+        (int(prepared.p_worker[q]), int(prepared.p_request[q])): pad
+        for q, pad in flexible_padding(prepared).items()
+    }
     return prepared
 
 

@@ -14,6 +14,7 @@ class _Visit:
     end: int
     place: int
     label: str  # the request or booking id, to name it in explanations
+    pad: int = 0  # a start-window visit keeps this gap to every neighbour (the CP-SAT model's padding)
 
 
 @dataclass(slots=True)
@@ -39,7 +40,7 @@ class Timelines:
         starts.insert(at, visit.start)
         self._visits.setdefault(worker, []).insert(at, visit)
 
-    def clashes(self, worker: int, start: int, end: int, place: int) -> list[str]:
+    def clashes(self, worker: int, start: int, end: int, place: int, pad: int = 0) -> list[str]:
         """The visits of this worker that leave no room (travel included) for [start, end) at place."""
         visits = self._visits.get(worker, [])
         if not visits:
@@ -50,15 +51,17 @@ class Timelines:
         # Visits are disjoint and sorted, so their ends are sorted too: walk back to the first that
         # could still clash, then forward until they start out of reach.
         at = bisect.bisect_left(starts, start)
-        while at > 0 and visits[at - 1].end + travel.upper > start:
+        while at > 0 and visits[at - 1].end + max(travel.upper, 2 * self.prepared.max_padding) > start:
             at -= 1
         for visit in visits[at:]:
-            if visit.start >= end + travel.upper:
+            reach = max(travel.upper, 2 * self.prepared.max_padding)
+            if visit.start >= end + reach:
                 break
-            if visit.end + travel.upper <= start:
+            if visit.end + reach <= start:
                 continue
-            before_ok = visit.end + travel.get(visit.place, place) <= start
-            after_ok = end + travel.get(place, visit.place) <= visit.start
+            padded = pad + visit.pad
+            before_ok = visit.end + (padded or travel.get(visit.place, place)) <= start
+            after_ok = end + (padded or travel.get(place, visit.place)) <= visit.start
             if not (before_ok or after_ok):
                 found.append(visit.label)
         return found
@@ -98,12 +101,13 @@ class Timelines:
         end = start + int(p.r_duration[request])
         if not p.instance.workers[worker].is_available(start, end):
             return False
-        return not self.clashes(worker, start, end, int(p.r_place[request]))
+        return not self.clashes(worker, start, end, int(p.r_place[request]), p.padding(worker, request))
 
     def place(self, worker: int, request: int, start: int) -> None:
         p = self.prepared
         end = start + int(p.r_duration[request])
-        self._insert(worker, _Visit(start, end, int(p.r_place[request]), p.instance.requests[request].id))
+        label = p.instance.requests[request].id
+        self._insert(worker, _Visit(start, end, int(p.r_place[request]), label, p.padding(worker, request)))
         day, week, minutes = int(p.r_day[request]), int(p.r_week[request]), int(p.r_duration[request])
         self._daily_used[worker, day] = self._daily_used.get((worker, day), 0) + minutes
         self._weekly_used[worker, week] = self._weekly_used.get((worker, week), 0) + minutes
