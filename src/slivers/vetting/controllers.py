@@ -4,4 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-HANDLERS: list[Any] = []
+from slivers.vetting.catalogue_controllers import CatalogueController
+from slivers.vetting.credential_controllers import CredentialController
+from slivers.vetting.worker_controllers import WorkerVettingController
+
+HANDLERS: list[Any] = [CredentialController, WorkerVettingController, CatalogueController]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from slivers.db.base import AppendOnlyBase, Base, DateTimeUTC
+from slivers.db.base import AppendOnlyBase, Base, DateTimeUTC, JsonB
 
 
 class Credential(Base):
@@ -37,7 +38,9 @@ class Credential(Base):
     evidence_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     evidence_content_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
     evidence_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    evidence_uploaded_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    evidence_uploaded_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), nullable=True
+    )
     evidence_deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
 
 
@@ -70,3 +73,30 @@ class EligibilityOverride(Base):
     reason: Mapped[str] = mapped_column(Text)
     granted_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     used_by_booking_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+
+
+class VettingPolicy(Base):
+    """An organisation's edited catalogue (which credentials each task type needs, validity in years).
+    No row means the seeded catalogue in code (`DEFAULT_POLICY`). Edits are audited and read when a
+    booking is made, so bookings already made are not re-judged by them."""
+
+    __tablename__ = "vetting_policies"
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), unique=True
+    )
+    document: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+
+
+class SupervisionNotice(AppendOnlyBase):
+    """A supervision warning or overdue notice handled for one volunteer and one due date; unique, so
+    the supervision sweep tells each person once per deadline however often it runs."""
+
+    __tablename__ = "supervision_notices"
+    __table_args__ = (UniqueConstraint("worker_id", "deadline", "kind"),)
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"))
+    deadline: Mapped[str] = mapped_column(String(10))  # the due date (ISO), or "never" if never supervised
+    kind: Mapped[str] = mapped_column(String(20))  # warn:14 | overdue
+    outcome: Mapped[str] = mapped_column(String(10))  # sent | skipped
+    at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
