@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-HANDLERS: list[Any] = []
+from slivers.payments.budget_controllers import BudgetController
+
+HANDLERS: list[Any] = [BudgetController]

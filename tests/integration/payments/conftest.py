@@ -89,3 +89,24 @@ def booking_money(household: Household, clock: FrozenClock) -> Callable[..., Boo
         )
 
     return make
+
+
+@pytest.fixture
+def join_circle(app: Litestar, household: Household) -> Callable[..., Awaitable[None]]:
+    """Put a user in the household's circle with the given permissions (as an accepted invitation would)."""
+    from slivers.accounts.models import CircleMember
+
+    async def join(client: ApiClient, *permissions: str) -> None:
+        async with app.state.wiring.unit_of_work() as session:
+            session.add(
+                CircleMember(
+                    person_id=household.person_id,
+                    user_id=uuid.UUID(client.user["id"]),
+                    can_view=True,
+                    can_request="request" in permissions,
+                    can_approve="approve" in permissions,
+                    can_manage="manage" in permissions,
+                )
+            )
+
+    return join

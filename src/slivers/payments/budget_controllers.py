@@ -1,0 +1,108 @@
+"""HTTP for budgets, top-ups and statements: parse, call one service method, return."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slivers.accounts.actor import Actor
+from slivers.clock import Clock
+from slivers.payments.budget_service import BudgetService
+from slivers.payments.schemas import BudgetCreate, BudgetRead, TopUpCreate, TopUpRead
+from slivers.payments.statement_service import StatementService
+
+PeriodFrom = Annotated[date | None, QueryParameter(name="from", description="First day (Europe/London)")]
+PeriodTo = Annotated[date | None, QueryParameter(name="to", description="Day after the last (exclusive)")]
+
+
+def provide_budget_service(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> BudgetService:
+    return BudgetService(db_session, clock)
+
+
+def provide_statement_service(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> StatementService:
+    return StatementService(db_session, clock)
+
+
+class BudgetController(Controller):
+    path = "/api/v1"
+    tags = ["budgets"]
+    dependencies = {
+        "budgets": Provide(provide_budget_service, sync_to_thread=False),
+        "statements": Provide(provide_statement_service, sync_to_thread=False),
+    }
+
+    @post("/persons/{person_id:uuid}/budgets", operation_id="createBudget", status_code=HTTP_201_CREATED)
+    async def create(
+        self,
+        person_id: FromPath[uuid.UUID],
+        data: JSONBody[BudgetCreate],
+        actor: NamedDependency[Actor],
+        budgets: NamedDependency[BudgetService],
+    ) -> BudgetRead:
+        """Set up a budget for a person: a council's funder officer, or the circle for self-funding."""
+        return await budgets.create(actor, person_id, data)
+
+    @get("/persons/{person_id:uuid}/budgets", operation_id="listBudgets")
+    async def list_for_person(
+        self,
+        person_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        budgets: NamedDependency[BudgetService],
+    ) -> list[BudgetRead]:
+        """A person's budgets with balance, committed, available and this month's spending."""
+        return await budgets.list_for_person(actor, person_id)
+
+    @get("/budgets/{budget_id:uuid}", operation_id="getBudget")
+    async def get_budget(
+        self,
+        budget_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        budgets: NamedDependency[BudgetService],
+        period_from: PeriodFrom = None,
+        period_to: PeriodTo = None,
+    ) -> BudgetRead:
+        """One budget's view; spending counts the period (default: this calendar month)."""
+        return await budgets.get(actor, budget_id, period_from, period_to)
+
+    @post("/budgets/{budget_id:uuid}/top-ups", operation_id="topUpBudget", status_code=HTTP_201_CREATED)
+    async def top_up(
+        self,
+        budget_id: FromPath[uuid.UUID],
+        data: JSONBody[TopUpCreate],
+        actor: NamedDependency[Actor],
+        budgets: NamedDependency[BudgetService],
+    ) -> TopUpRead:
+        """Add money from the funder; the same reference sent again adds nothing."""
+        return await budgets.top_up(actor, budget_id, data)
+
+    @get("/budgets/{budget_id:uuid}/statement", operation_id="getBudgetStatement")
+    async def statement(
+        self,
+        budget_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        statements: NamedDependency[StatementService],
+        period_from: PeriodFrom = None,
+        period_to: PeriodTo = None,
+        format: Annotated[Literal["csv", "html"], QueryParameter(name="format")] = "csv",
+    ) -> Response[str]:
+        """The period's visits, fees, top-ups and holds with running balances, as CSV or a printable page."""
+        if format == "html":
+            page = await statements.html(actor, budget_id, period_from, period_to)
+            return Response(page, media_type="text/html; charset=utf-8")
+        body = await statements.csv(actor, budget_id, period_from, period_to)
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="budget-{budget_id}-statement.csv"'},
+        )
