@@ -4,4 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-HANDLERS: list[Any] = []
+from slivers.market import hooks as _hooks  # noqa: F401  (registers the market's handlers)
+from slivers.market.controllers_bookings import BookingController
+from slivers.market.controllers_requests import RequestController
+from slivers.market.controllers_workers import AvailabilityController, WorkerController
+
+HANDLERS: list[Any] = [WorkerController, AvailabilityController, RequestController, BookingController]

@@ -1,0 +1,265 @@
+"""Workers as candidate search sees them, loaded set-based: one narrowing query, then one query per
+kind of detail (availability, bookings, strikes, visits to the person, vetting) for the whole set.
+
+The narrowing query applies in SQL only rules that are exact or safely wider than the pure ones
+(status, task types, kind, visit length, a slightly generous distance, and an availability rule
+that could touch the slot); the pure `CandidateSearch` then decides exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slivers.accounts.models import Worker
+from slivers.clock import LONDON
+from slivers.market.availability_service import expand_rules, rules_by_worker
+from slivers.market.candidates import RequestSnapshot, WorkerKind, WorkerSnapshot, WorkerStatus
+from slivers.market.intervals import london_date
+from slivers.market.models import (
+    BLOCKING_STATES,
+    SEATED_STATES,
+    AvailabilityRule,
+    Booking,
+    WorkerMarketProfile,
+)
+from slivers.market.overlap import BookedVisit
+from slivers.market.reliability import is_paused
+from slivers.market.reliability_service import reliability_score, strikes_by_worker
+
+KM_PER_DEGREE_LAT = 110.574
+KM_PER_DEGREE_LON_AT_EQUATOR = 111.320
+# The flat-earth distance in SQL is within a fraction of a percent of haversine at these ranges;
+# the margin keeps it wider than the exact rule, never narrower.
+_DISTANCE_MARGIN = 1.02
+_DISTANCE_SLACK_KM = 0.2
+
+_WORKER_COLUMNS = (
+    Worker.id,
+    Worker.first_name,
+    Worker.kind,
+    Worker.status,
+    Worker.task_types,
+    Worker.max_travel_km,
+    Worker.hourly_rate_pence,
+    Worker.min_notice_minutes,
+    Worker.min_visit_minutes,
+    Worker.max_visit_minutes,
+    Worker.max_minutes_per_day,
+    Worker.max_minutes_per_week,
+    Worker.attributes,
+    Worker.instant_book,
+    Worker.organisation_id,
+    WorkerMarketProfile.home_lat,
+    WorkerMarketProfile.home_lon,
+    WorkerMarketProfile.reliability_reviewed_at,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerExtras:
+    """What the API shows or the booking needs beyond the snapshot."""
+
+    organisation_id: uuid.UUID | None
+    instant_book: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedWorkers:
+    snapshots: list[WorkerSnapshot]
+    extras: dict[uuid.UUID, WorkerExtras]
+
+
+def _status(raw: str) -> WorkerStatus:
+    if raw == "active":
+        return WorkerStatus.ACTIVE
+    if raw == "suspended":
+        return WorkerStatus.SUSPENDED
+    return WorkerStatus.INACTIVE
+
+
+def _local_minutes(instant: datetime) -> tuple[date, int]:
+    local = instant.astimezone(LONDON)
+    return local.date(), local.hour * 60 + local.minute
+
+
+def _availability_touches_slot(slot: RequestSnapshot) -> Any:
+    """An availability rule of the worker that could cover part of the slot (wider than exact)."""
+    start_day, start_min = _local_minutes(slot.start)
+    end_day, end_min = _local_minutes(slot.end)
+    day_bit = 1 << start_day.weekday()
+    before_bit = 1 << (start_day - timedelta(days=1)).weekday()
+    rule = AvailabilityRule
+    window = and_(rule.kind == "window", rule.start_at < slot.end, rule.end_at > slot.start)
+    in_dates = and_(
+        rule.kind == "weekly",
+        rule.from_date <= end_day,
+        or_(rule.until_date.is_(None), rule.until_date >= start_day - timedelta(days=1)),
+    )
+    if end_day == start_day:
+        same_day = and_(
+            rule.overnight.is_(False),
+            rule.weekday_mask.op("&")(day_bit) != 0,
+            rule.start_minute < end_min,
+            rule.end_minute > start_min,
+        )
+        overnight = and_(rule.overnight.is_(True), rule.weekday_mask.op("&")(day_bit | before_bit) != 0)
+        weekly = and_(in_dates, or_(same_day, overnight))
+    else:
+        after_bit = 1 << end_day.weekday()
+        weekly = and_(in_dates, rule.weekday_mask.op("&")(day_bit | before_bit | after_bit) != 0)
+    return exists().where(rule.worker_id == Worker.id, or_(window, weekly))
+
+
+def _narrowing(slot: RequestSnapshot, task_mask: int) -> Any:
+    lat0, lon0 = slot.location
+    km_per_lon = KM_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0))
+    dy = (WorkerMarketProfile.home_lat - lat0) * KM_PER_DEGREE_LAT
+    dx = (WorkerMarketProfile.home_lon - lon0) * km_per_lon
+    reach = Worker.max_travel_km * _DISTANCE_MARGIN + _DISTANCE_SLACK_KM
+    minutes = int((slot.end - slot.start) // timedelta(minutes=1))
+    conditions = [
+        Worker.status == "active",
+        WorkerMarketProfile.task_mask.op("&")(task_mask) == task_mask,
+        Worker.min_visit_minutes <= minutes,
+        Worker.max_visit_minutes >= minutes,
+        dx * dx + dy * dy <= reach * reach,
+        _availability_touches_slot(slot),
+    ]
+    if not slot.is_paid:
+        conditions.append(Worker.kind == "volunteer")
+    return and_(*conditions)
+
+
+def _week_bounds(day: date) -> tuple[datetime, datetime, datetime, datetime]:
+    """UTC instants of the London day's start and end, and of its Monday-to-Sunday week."""
+    day_start = datetime.combine(day, time(0), tzinfo=LONDON)
+    day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LONDON)
+    monday = day - timedelta(days=day.weekday())
+    week_start = datetime.combine(monday, time(0), tzinfo=LONDON)
+    week_end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=LONDON)
+    return day_start, day_end, week_start, week_end
+
+
+async def load_workers(
+    session: AsyncSession,
+    slot: RequestSnapshot,
+    now: datetime,
+    *,
+    task_mask: int,
+    worker_ids: Sequence[uuid.UUID] | None = None,
+) -> LoadedWorkers:
+    """Snapshots of the workers who may be candidates for `slot` (narrowed in SQL), or exactly of
+    `worker_ids` (not narrowed, so `why_not` and confirmation see every rule)."""
+    query = select(*_WORKER_COLUMNS).join(WorkerMarketProfile, WorkerMarketProfile.worker_id == Worker.id)
+    if worker_ids is None:
+        query = query.where(_narrowing(slot, task_mask))
+    else:
+        query = query.where(Worker.id.in_(list(worker_ids)))
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return LoadedWorkers([], {})
+    ids = [row.id for row in rows]
+    day_start, day_end, week_start, week_end = _week_bounds(london_date(slot.start))
+    rules = await rules_by_worker(session, ids)
+    visits = await _bookings_by_worker(
+        session,
+        ids,
+        min(week_start, slot.start) - timedelta(days=1),
+        max(week_end, slot.end) + timedelta(days=1),
+    )
+    strikes = await strikes_by_worker(session, ids, now)
+    seen = await _seen_before(session, ids, slot.person_id)
+    horizon_start, horizon_end = slot.start - timedelta(days=1), slot.end + timedelta(days=1)
+    snapshots: list[WorkerSnapshot] = []
+    extras: dict[uuid.UUID, WorkerExtras] = {}
+    for row in rows:
+        worker_visits = visits.get(row.id, ())
+        blocking = [visit for visit, status in worker_visits if status in BLOCKING_STATES]
+        worker_strikes = strikes.get(row.id, [])
+        snapshots.append(
+            WorkerSnapshot(
+                id=row.id,
+                first_name=row.first_name,
+                kind=WorkerKind(row.kind),
+                status=_status(row.status),
+                is_paused=is_paused(worker_strikes, now, row.reliability_reviewed_at),
+                task_types=frozenset(row.task_types),
+                home=(row.home_lat, row.home_lon),
+                max_travel_km=float(row.max_travel_km),
+                hourly_rate_pence=row.hourly_rate_pence,
+                min_notice_minutes=row.min_notice_minutes,
+                min_visit_minutes=row.min_visit_minutes,
+                max_visit_minutes=row.max_visit_minutes,
+                max_minutes_per_day=row.max_minutes_per_day,
+                max_minutes_per_week=row.max_minutes_per_week,
+                attributes=_attributes(row.attributes),
+                availability=expand_rules(rules.get(row.id, []), horizon_start, horizon_end),
+                bookings=blocking,
+                booked_minutes_day=_minutes_within(worker_visits, day_start, day_end),
+                booked_minutes_week=_minutes_within(worker_visits, week_start, week_end),
+                seen_before=row.id in seen,
+                reliability=reliability_score(worker_strikes, now),
+            )
+        )
+        extras[row.id] = WorkerExtras(row.organisation_id, row.instant_book)
+    return LoadedWorkers(snapshots, extras)
+
+
+def _attributes(raw: dict[str, Any]) -> dict[str, object]:
+    # Lists become frozensets so "speaks Polish" is a membership test.
+    return {key: frozenset(value) if isinstance(value, list) else value for key, value in raw.items()}
+
+
+def _minutes_within(visits: Iterable[tuple[BookedVisit, str]], start: datetime, end: datetime) -> int:
+    total = 0
+    for visit, _ in visits:
+        if start <= visit.start < end:
+            total += int((visit.end - visit.start) // timedelta(minutes=1))
+    return total
+
+
+async def _bookings_by_worker(
+    session: AsyncSession, ids: list[uuid.UUID], start: datetime, end: datetime
+) -> dict[uuid.UUID, list[tuple[BookedVisit, str]]]:
+    found: dict[uuid.UUID, list[tuple[BookedVisit, str]]] = defaultdict(list)
+    rows = await session.execute(
+        select(
+            Booking.worker_id,
+            Booking.id,
+            Booking.start_at,
+            Booking.end_at,
+            Booking.lat,
+            Booking.lon,
+            Booking.status,
+        ).where(
+            Booking.worker_id.in_(ids),
+            Booking.status.in_(SEATED_STATES),
+            Booking.start_at < end,
+            Booking.end_at > start,
+        )
+    )
+    for worker_id, booking_id, start_at, end_at, lat, lon, status in rows:
+        found[worker_id].append((BookedVisit(start_at, end_at, (lat, lon), booking_id), status))
+    return found
+
+
+async def _seen_before(session: AsyncSession, ids: list[uuid.UUID], person_id: object) -> set[uuid.UUID]:
+    rows = await session.scalars(
+        select(Booking.worker_id)
+        .distinct()
+        .where(
+            Booking.worker_id.in_(ids),
+            Booking.person_id == person_id,
+            Booking.status.in_(("completed", "approved", "confirmed", "in_progress")),
+        )
+    )
+    return set(rows)
