@@ -73,6 +73,7 @@ class Settings:
             "smtp_from": os.environ.get("SLIVERS_SMTP_FROM", "Slivers <no-reply@slivers.invalid>"),
             "stripe_api_key": os.environ.get("SLIVERS_STRIPE_API_KEY") or None,
             "stripe_webhook_secret": os.environ.get("SLIVERS_STRIPE_WEBHOOK_SECRET") or None,
+            "stripe_api_base": os.environ.get("SLIVERS_STRIPE_API_BASE") or None,
             "debug": _bool("SLIVERS_DEBUG", False),
             "log_json": _bool("SLIVERS_LOG_JSON", False),
             "supervision_days": int(os.environ.get("SLIVERS_SUPERVISION_DAYS", "91")),

@@ -5,5 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from slivers.payments.budget_controllers import BudgetController
+from slivers.payments.webhook_controller import stripe_webhook
 
-HANDLERS: list[Any] = [BudgetController]
+HANDLERS: list[Any] = [BudgetController, stripe_webhook]

@@ -1,7 +1,38 @@
-"""Sweep jobs of this domain, registered in slivers.jobs.registry."""
+"""Sweep jobs of this domain, registered in slivers.jobs.registry.
+
+Both sweeps call Stripe outside any database transaction and are idempotent: every call carries
+our own key, and reconciliation only stores what Stripe says now.
+"""
 
 from __future__ import annotations
 
-from slivers.jobs.registry import SweepJob
+from datetime import timedelta
 
-JOBS: list[SweepJob] = []
+from slivers.jobs.registry import JobContext, SweepJob
+from slivers.payments.provider_actions import run_due_actions
+from slivers.payments.stripe_sync import reconcile
+
+
+async def _provider_actions(ctx: JobContext) -> int:
+    return await run_due_actions(ctx.wiring)
+
+
+async def _reconcile(ctx: JobContext) -> int:
+    return await reconcile(ctx.wiring)
+
+
+JOBS: list[SweepJob] = [
+    SweepJob(
+        id="payments.provider_actions",
+        description="Make the card calls owed by confirmed, approved and cancelled bookings, and "
+        "off-session charges of saved cards 2 days before a visit (Stripe provider only)",
+        every=timedelta(minutes=1),
+        run=_provider_actions,
+    ),
+    SweepJob(
+        id="payments.stripe_reconcile",
+        description="Re-read recent PaymentIntents from Stripe and repair our record of them",
+        every=timedelta(minutes=15),
+        run=_reconcile,
+    ),
+]

@@ -1,0 +1,143 @@
+"""Making the card calls the booking hooks recorded, after their transaction committed.
+
+Each `PaymentAction` carries our idempotency key, so running one twice (a crash between Stripe's
+answer and our commit, or two schedulers) makes Stripe replay its first answer and moves nothing.
+The database is read and written in short transactions on either side of the call, never during it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+
+import anyio.to_thread
+from sqlalchemy import select
+
+from slivers.logs import get_logger
+from slivers.payments.models import BookingCharge, Budget, CardPayment, PaymentAction
+from slivers.payments.providers import (
+    ActionKind,
+    BookingPayment,
+    CardOnFile,
+    ProviderAction,
+    StripeProvider,
+    saved_card_charge_due_at,
+)
+from slivers.payments.stripe_sync import stripe_gateway
+from slivers.wiring import Wiring
+
+log = get_logger(__name__)
+MAX_ATTEMPTS = 5
+BATCH = 50
+
+
+async def _booking_payment(
+    wiring: Wiring, action_id: uuid.UUID
+) -> tuple[PaymentAction, BookingPayment] | None:
+    async with wiring.unit_of_work() as session:
+        action = await session.get(PaymentAction, action_id)
+        if action is None:
+            return None
+        charge = await session.scalar(
+            select(BookingCharge).where(BookingCharge.booking_id == action.booking_id)
+        )
+        budget = await session.get(Budget, charge.budget_id) if charge is not None else None
+        if charge is None or budget is None or budget.stripe_customer_id is None:
+            return None
+        card = await session.scalar(select(CardPayment).where(CardPayment.booking_id == charge.booking_id))
+        return action, BookingPayment(
+            booking_id=str(charge.booking_id),
+            worker_id=str(charge.worker_id),
+            starts_at=charge.starts_at,
+            amount_pence=charge.held_pence,
+            card=CardOnFile(budget.stripe_customer_id, budget.stripe_payment_method_id),
+            payment_intent_id=card.payment_intent_id if card else None,
+            authorised_pence=card.authorised_pence if card else 0,
+            latest_charge=card.latest_charge if card else None,
+        )
+
+
+def _call(provider: StripeProvider, action: PaymentAction, booking: BookingPayment) -> list[ProviderAction]:
+    if action.action == "confirm":
+        return provider.on_confirm(booking, action.key)
+    if action.action == "charge":
+        return provider.charge_saved_card(booking, action.key)
+    if action.action == "approve":
+        return provider.on_approve(booking, action.amount_pence, action.worker_share_pence, action.key)
+    return provider.on_cancel(booking, action.amount_pence, action.worker_share_pence, action.key)
+
+
+async def _record(wiring: Wiring, action_id: uuid.UUID, results: list[ProviderAction]) -> None:
+    async with wiring.unit_of_work() as session:
+        action = await session.get(PaymentAction, action_id)
+        assert action is not None
+        card = await session.scalar(select(CardPayment).where(CardPayment.booking_id == action.booking_id))
+        if card is None:
+            card = CardPayment(booking_id=action.booking_id)
+            session.add(card)
+        for result in results:
+            if result.kind in {ActionKind.AUTHORISED, ActionKind.CHARGED} and result.reference:
+                card.payment_intent_id, card.status = result.reference, "requires_capture"
+                card.authorised_pence = result.amount_pence
+            elif result.kind is ActionKind.CARD_SAVED:
+                card.setup_intent_id, card.status = result.reference, "card_saved"
+                charge = await session.scalar(
+                    select(BookingCharge).where(BookingCharge.booking_id == action.booking_id)
+                )
+                if charge is not None:
+                    session.add(
+                        PaymentAction(
+                            key=f"booking:{action.booking_id}:charge",
+                            booking_id=action.booking_id,
+                            action="charge",
+                            amount_pence=charge.held_pence,
+                            due_at=saved_card_charge_due_at(charge.starts_at),
+                        )
+                    )
+            elif result.kind is ActionKind.CAPTURED:
+                card.status, card.received_pence = "succeeded", card.received_pence + result.amount_pence
+            elif result.kind is ActionKind.CANCELLED:
+                card.status, card.authorised_pence = "canceled", 0
+        action.status, action.attempts = "done", action.attempts + 1
+        action.result = [{k: str(v) for k, v in asdict(r).items() if v is not None} for r in results]
+
+
+async def _failed(wiring: Wiring, action_id: uuid.UUID, error: Exception) -> None:
+    async with wiring.unit_of_work() as session:
+        action = await session.get(PaymentAction, action_id)
+        assert action is not None
+        action.attempts += 1
+        action.last_error = f"{type(error).__name__}: {error}"[:500]
+        if action.attempts >= MAX_ATTEMPTS:
+            action.status = "failed"  # a coordinator sees it; the ledger already holds the truth
+
+
+async def run_due_actions(wiring: Wiring) -> int:
+    gateway = stripe_gateway(wiring)
+    if gateway is None:
+        return 0
+    provider = StripeProvider(gateway, wiring.clock)
+    async with wiring.unit_of_work() as session:
+        due = (
+            await session.scalars(
+                select(PaymentAction.id)
+                .where(PaymentAction.status == "pending", PaymentAction.due_at <= wiring.clock.now())
+                .order_by(PaymentAction.due_at)
+                .limit(BATCH)
+            )
+        ).all()
+    done = 0
+    for action_id in due:
+        loaded = await _booking_payment(wiring, action_id)
+        if loaded is None:
+            continue
+        action, booking = loaded
+        try:
+            results = await anyio.to_thread.run_sync(_call, provider, action, booking)
+        except Exception as error:
+            log.warning("payments.provider_action_failed", key=action.key, error_type=type(error).__name__)
+            await _failed(wiring, action_id, error)
+            continue
+        await _record(wiring, action_id, results)
+        done += 1
+    return done
