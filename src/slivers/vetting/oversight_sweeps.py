@@ -1,0 +1,119 @@
+"""Sweeps for volunteers' supervision and for evidence files (design 3.3, 7). Both are idempotent:
+supervision notices are unique per volunteer, deadline and kind; evidence is deleted once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from slivers.accounts.models import Worker
+from slivers.clock import to_london
+from slivers.jobs.registry import JobContext
+from slivers.vetting.evidence import delete_evidence, evidence_store
+from slivers.vetting.expiry import SUPERVISION_WARNING_DAYS, evidence_due_for_deletion, supervision_notices
+from slivers.vetting.models import Credential, SupervisionNotice
+from slivers.vetting.notify import tell_worker_and_coordinators
+
+OVERDUE = "overdue"
+
+
+async def sweep_supervision(ctx: JobContext) -> int:
+    """Warn volunteers and their coordinators before supervision falls due, and once when it is overdue."""
+    session, clock = ctx.session, ctx.clock
+    interval = ctx.wiring.settings.supervision_days
+    now = clock.now()
+    soon = to_london(now).date() - timedelta(days=interval - max(SUPERVISION_WARNING_DAYS) - 1)
+    volunteers = list(
+        await session.scalars(
+            select(Worker).where(
+                Worker.kind == "volunteer",
+                Worker.status == "active",
+                or_(Worker.last_supervision_on.is_(None), Worker.last_supervision_on <= soon),
+            )
+        )
+    )
+    handled: dict[tuple[object, str], set[str]] = defaultdict(set)
+    if volunteers:
+        for notice in await session.scalars(
+            select(SupervisionNotice).where(SupervisionNotice.worker_id.in_([w.id for w in volunteers]))
+        ):
+            handled[notice.worker_id, notice.deadline].add(notice.kind)
+    changed = 0
+    for worker in volunteers:
+        last = worker.last_supervision_on
+        due_on = last + timedelta(days=interval) if last else None
+        deadline = due_on.isoformat() if due_on else "never"
+        kinds = handled[worker.id, deadline]
+        thresholds = {int(kind.split(":")[1]) for kind in kinds if kind.startswith("warn:")}
+        due = supervision_notices(last, now, thresholds, interval_days=interval)
+        overdue = due.passed and OVERDUE not in kinds
+        if not (due.skip or due.send is not None or overdue):
+            continue
+        changed += 1
+        for threshold in sorted(due.skip):
+            session.add(
+                SupervisionNotice(
+                    worker_id=worker.id,
+                    deadline=deadline,
+                    kind=f"warn:{threshold}",
+                    outcome="skipped",
+                    at=now,
+                )
+            )
+        key = f"vetting:supervision:{worker.id}:{deadline}"
+        if due.send is not None:
+            session.add(
+                SupervisionNotice(
+                    worker_id=worker.id, deadline=deadline, kind=f"warn:{due.send}", outcome="sent", at=now
+                )
+            )
+            assert due_on is not None
+            await tell_worker_and_coordinators(
+                session,
+                clock,
+                worker,
+                "vetting_supervision_due",
+                {"due_on": f"{due_on.day} {due_on:%B %Y}"},
+                f"{key}:warn:{due.send}",
+            )
+        if overdue:
+            session.add(
+                SupervisionNotice(
+                    worker_id=worker.id, deadline=deadline, kind=OVERDUE, outcome="sent", at=now
+                )
+            )
+            await tell_worker_and_coordinators(
+                session, clock, worker, "vetting_supervision_overdue", {}, f"{key}:{OVERDUE}"
+            )
+        await session.flush()
+    return changed
+
+
+async def sweep_evidence(ctx: JobContext) -> int:
+    """Delete evidence files once their credential is decided, and in any case after the retention period."""
+    session, clock = ctx.session, ctx.clock
+    retention = ctx.wiring.settings.evidence_retention_days
+    now = clock.now()
+    rows = await session.scalars(
+        select(Credential)
+        .where(
+            Credential.evidence_key.is_not(None),
+            or_(
+                Credential.decided_at.is_not(None),
+                Credential.evidence_uploaded_at <= now - timedelta(days=retention),
+            ),
+        )
+        .with_for_update()
+    )
+    store = evidence_store(ctx.wiring.settings, ctx.wiring)
+    changed = 0
+    for credential in rows:
+        uploaded = credential.evidence_uploaded_at or credential.submitted_at
+        if not evidence_due_for_deletion(uploaded, credential.decided_at, now, retention):
+            continue
+        reason = "credential decided" if credential.decided_at is not None else "retention period ended"
+        await delete_evidence(session, clock, store, credential, actor_id=None, reason=reason)
+        changed += 1
+    return changed
