@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from slivers.payments.budget_controllers import BudgetController
+from slivers.payments.expense_controllers import ExpenseController
 from slivers.payments.webhook_controller import stripe_webhook
 
-HANDLERS: list[Any] = [BudgetController, stripe_webhook]
+HANDLERS: list[Any] = [BudgetController, ExpenseController, stripe_webhook]
