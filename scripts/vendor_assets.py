@@ -1,0 +1,30 @@
+"""Copy front-end files installed by `npm ci` into the app's static folder.
+
+Run after `npm ci`: `.venv/bin/python scripts/vendor_assets.py`. The copies are git-ignored; the pages
+work without them (htmx only enhances forms that already work as plain HTML).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "src" / "slivers" / "web" / "static" / "vendor"
+FILES = {ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js": VENDOR / "htmx.min.js"}
+
+
+def main() -> int:
+    VENDOR.mkdir(parents=True, exist_ok=True)
+    for source, target in FILES.items():
+        if not source.exists():
+            print(f"{source} is missing: run `npm ci` first.", file=sys.stderr)
+            return 1
+        shutil.copyfile(source, target)
+        print(f"copied {source.relative_to(ROOT)} -> {target.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
