@@ -75,9 +75,7 @@ class Prepared:
     # (worker, request) with a start window -> padding on each side (see conflicts._flexible_padding)
     flexible_padding: dict[tuple[int, int], int] = field(default_factory=dict)
 
-    @property
-    def max_padding(self) -> int:
-        return max(self.flexible_padding.values(), default=0)
+    max_padding: int = 0
 
     def padding(self, worker: int, request: int) -> int:
         return self.flexible_padding.get((worker, request), 0)
