@@ -58,7 +58,14 @@ def route_handlers() -> list[Any]:
         InvitationController,
     ]
     handlers.extend(_optional_handlers())
+    handlers.extend(_page_handlers())
     return handlers
+
+
+def _page_handlers() -> Sequence[Any]:
+    from slivers.web.pages import PAGE_HANDLERS
+
+    return PAGE_HANDLERS
 
 
 def _optional_handlers() -> Sequence[Any]:

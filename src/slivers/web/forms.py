@@ -1,0 +1,117 @@
+"""What a page form needs: the values typed, one plain message per field, and an error summary.
+
+Fields are named after the service's fields, so a `DomainError(field=..., rule=...)` raised by a
+service lands on the same field the API would name in its problem response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Request
+
+from slivers.errors import DomainError
+
+T = TypeVar("T")
+GENERAL = ""  # errors that belong to no single field: shown in the summary only
+
+
+@dataclass
+class Form:
+    fields: tuple[str, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    prefix: str = ""
+    # a field whose control ids differ from `prefix + name` (a checkbox group links to its first box)
+    anchors: dict[str, str] = field(default_factory=dict)
+
+    def id_of(self, name: str) -> str:
+        return self.anchors.get(name, f"{self.prefix}{name}")
+
+    def value(self, name: str, default: str = "") -> str:
+        value = self.values.get(name, default)
+        return value if isinstance(value, str) else default
+
+    def chosen(self, name: str) -> list[str]:
+        value = self.values.get(name, [])
+        return [value] if isinstance(value, str) else list(value)
+
+    def error(self, name: str) -> str | None:
+        return self.errors.get(name)
+
+    def add_error(self, name: str, message: str) -> None:
+        """The first problem with a field is the one to fix; later ones wait."""
+        key = name if name in self.fields else GENERAL
+        self.errors.setdefault(key, message)
+
+    def add_domain_error(self, error: DomainError) -> None:
+        self.add_error(error.field or GENERAL, error.detail)
+
+    def check(self, step: Callable[[], T]) -> T | None:
+        """Run a rule from the domain; a DomainError becomes this form's field error."""
+        try:
+            return step()
+        except DomainError as error:
+            self.add_domain_error(error)
+            return None
+
+    def require(self, name: str, message: str) -> None:
+        if not self.value(name).strip():
+            self.add_error(name, message)
+
+    def forget(self, *names: str) -> None:
+        """Never send a password back to the browser."""
+        for name in names:
+            self.values.pop(name, None)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> list[tuple[str | None, str]]:
+        """(link target, message) in the order the fields appear on the page."""
+        items: list[tuple[str | None, str]] = []
+        if GENERAL in self.errors:
+            items.append((None, self.errors[GENERAL]))
+        items.extend(
+            (f"#{self.id_of(name)}", self.errors[name]) for name in self.fields if name in self.errors
+        )
+        return items
+
+
+async def read_form(
+    request: Request[Any, Any, Any], fields: Iterable[str], *, lists: Iterable[str] = (), prefix: str = ""
+) -> Form:
+    """The submitted form, trimmed. Fields in `lists` (checkbox groups) keep every value."""
+    submitted = await request.form()
+    names = tuple(fields)
+    many = set(lists)
+    values: dict[str, Any] = {}
+    for name in names:
+        if name in many:
+            values[name] = [str(v) for v in submitted.getall(name)] if name in submitted else []
+        else:
+            raw = submitted.get(name)
+            values[name] = raw.strip() if isinstance(raw, str) else ""
+    return Form(fields=names, values=values, prefix=prefix)
+
+
+def build(struct_type: type[T], data: dict[str, Any], form: Form, messages: dict[str, str]) -> T | None:
+    """Make the service's request structure; a failed constraint becomes that field's plain message."""
+    try:
+        return msgspec.convert(data, struct_type)
+    except msgspec.ValidationError as error:
+        text = str(error)
+        name = text.rsplit("`$.", 1)[-1].rstrip("`").split(".")[0].split("[")[0] if "`$." in text else GENERAL
+        form.add_error(name, messages.get(name, "Check this answer and try again."))
+        return None
+
+
+def safe_next(target: str | None) -> str:
+    """Only ever send people on to a page of ours after they sign in."""
+    if not target or not target.startswith("/") or target.startswith("//") or target.startswith("/\\"):
+        return "/"
+    return target
