@@ -22,7 +22,7 @@ class Settings:
     relative_gap: float = 0.0
     num_workers: int = 2
     seed: int = 0
-    # Above this many candidate pairs the instance is solved day by day (see decompose.py).
+    # Reserved for decomposition by day (weekly caps linking); not implemented yet, so unused.
     decompose_above_pairs: int = 250_000
     log_search: bool = False
 
