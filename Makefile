@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | cksum | cut -d' ' -f1)
 export SLIVERS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test venv assets lint typecheck bench clean
+.PHONY: run test venv assets browser lint typecheck bench clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ run: venv assets
 	$(BIN)/slivers serve --host 127.0.0.1 --port 8000
 
 ## The whole suite: lint, types, unit, integration (SQLite and PostgreSQL) and browser tests
-test: venv assets
+test: venv assets browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src/slivers
@@ -41,8 +41,17 @@ bench: venv
 	$(BIN)/python bench/candidates.py
 	$(BIN)/python bench/scheduling.py
 
-assets:
-	@true
+## Front-end files from the npm registry (htmx for pages, axe-core for the accessibility tests)
+assets: venv node_modules/.package-lock.json
+	$(BIN)/python scripts/vendor_assets.py
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## Debian's Chromium for the browser tests (installed with apt-get when missing and we are root)
+browser:
+	sh scripts/ensure-chromium.sh
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts
