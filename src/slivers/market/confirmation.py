@@ -1,6 +1,8 @@
 """Confirming a booking: the moment the market's invariants are decided (design 4.5 #1, #2, #6).
 
-In one transaction: lock the occurrence and then the worker (`SELECT ... FOR UPDATE` on PostgreSQL;
+In one transaction: lock the occurrence and then the worker (`SELECT ... FOR NO KEY UPDATE` on PostgreSQL:
+it serialises confirmations like FOR UPDATE but does not wait on the key-share locks that inserting the
+offer's foreign keys takes, which would deadlock two racing confirmations;
 SQLite transactions are already serialised by BEGIN IMMEDIATE), check there is a free seat, re-check
 every rule of 4.3 against committed data (vetting, suspension, pause, caps and the travel buffer to
 the worker's other visits), take the seat and hold the money. The exclusion constraint and the
@@ -32,7 +34,7 @@ async def lock_occurrence(session: AsyncSession, booking: Booking) -> RequestOcc
     occurrence = await session.scalar(
         select(RequestOccurrence)
         .where(RequestOccurrence.id == booking.occurrence_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     assert occurrence is not None
@@ -43,7 +45,7 @@ async def lock_worker(session: AsyncSession, booking: Booking) -> Worker:
     worker = await session.scalar(
         select(Worker)
         .where(Worker.id == booking.worker_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     assert worker is not None

@@ -14,10 +14,10 @@ from litestar import Litestar
 from sqlalchemy import select
 
 from slivers.accounts.models import Worker
+from slivers.clock import FrozenClock
 from slivers.payments import ledger
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import Budget
-from slivers.clock import FrozenClock
 from slivers.vetting.catalogue import DEFAULT_POLICY
 from slivers.vetting.models import Credential
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
@@ -46,7 +46,29 @@ def profile_body(**changes: Any) -> dict[str, Any]:
     return body | changes
 
 
-async def vet_directly(app: Litestar, worker_id: str, organisation_id: str, *, status: str = "active") -> None:
+def add_credentials(session: Any, worker_id: uuid.UUID, now: dt.datetime) -> None:
+    """Every credential of the catalogue, verified, issued on 1 June 2026."""
+    for ctype in DEFAULT_POLICY.credential_types:
+        for _ in range(ctype.required_count):
+            session.add(
+                Credential(
+                    worker_id=worker_id,
+                    type_code=ctype.code,
+                    status="verified",
+                    issued_on=ISSUED,
+                    submitted_at=now,
+                    decided_at=now,
+                    certificate_number=DBS_NUMBER,
+                    level="enhanced",
+                    barred_adults_checked=True,
+                    barred_children_checked=True,
+                )
+            )
+
+
+async def vet_directly(
+    app: Litestar, worker_id: str, organisation_id: str, *, status: str = "active"
+) -> None:
     """Every credential of the catalogue verified, the worker active in the organisation."""
     wiring = app.state.wiring
     async with wiring.unit_of_work() as session:
@@ -55,16 +77,7 @@ async def vet_directly(app: Litestar, worker_id: str, organisation_id: str, *, s
         worker.status = status
         worker.organisation_id = uuid.UUID(organisation_id)
         worker.last_supervision_on = dt.date(2026, 11, 1)
-        now = wiring.clock.now()
-        for ctype in DEFAULT_POLICY.credential_types:
-            for _ in range(ctype.required_count):
-                session.add(
-                    Credential(
-                        worker_id=worker.id, type_code=ctype.code, status="verified", issued_on=ISSUED,
-                        submitted_at=now, decided_at=now, certificate_number=DBS_NUMBER,
-                        level="enhanced", barred_adults_checked=True, barred_children_checked=True,
-                    )
-                )
+        add_credentials(session, worker.id, wiring.clock.now())
 
 
 @dataclass
@@ -96,18 +109,28 @@ class Market:
         if vetted:
             await vet_directly(self.app, client.user["worker_id"], self.organisation_id)
         if availability:
-            posted = await client.post("/api/v1/workers/me/availability", json={
-                "kind": "weekly", "weekdays": [0, 1, 2, 3, 4, 5, 6], "start_time": "07:00:00", "end_time": "22:00:00",
-                "from_date": "2026-11-01",
-            })
+            posted = await client.post(
+                "/api/v1/workers/me/availability",
+                json={
+                    "kind": "weekly",
+                    "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                    "start_time": "07:00:00",
+                    "end_time": "22:00:00",
+                    "from_date": "2026-11-01",
+                },
+            )
             assert posted.status_code == 201, posted.text
         return client
 
     async def carer(self, **person: Any) -> tuple[ApiClient, str]:
         """A carer and the person they look after (in Stevenage)."""
         client = await self.user("carer")
-        body = {"display_name": "Grace", "home_postcode": "SG1 2AB", "address": "12 Example Road, Stevenage",
-                "support_notes": "Key safe code 1234"} | person
+        body = {
+            "display_name": "Grace",
+            "home_postcode": "SG1 2AB",
+            "address": "12 Example Road, Stevenage",
+            "support_notes": "Key safe code 1234",
+        } | person
         response = await client.post("/api/v1/persons", json=body)
         assert response.status_code == 201, response.text
         person_id = str(response.json()["id"])
@@ -118,8 +141,13 @@ class Market:
         """A self-funded budget for the person, topped up straight in the ledger."""
         wiring = self.app.state.wiring
         async with wiring.unit_of_work() as session:
-            budget = Budget(person_id=uuid.UUID(person_id), kind="self_funded", name="Own money",
-                            funder_org_id=None, created_by_id=uuid.UUID(created_by))
+            budget = Budget(
+                person_id=uuid.UUID(person_id),
+                kind="self_funded",
+                name="Own money",
+                funder_org_id=None,
+                created_by_id=uuid.UUID(created_by),
+            )
             session.add(budget)
             await session.flush()
             await DbLedger(session, wiring.clock).post(
@@ -128,16 +156,25 @@ class Market:
             return budget.id
 
     async def request(self, carer: ApiClient, person_id: str, **changes: Any) -> dict[str, Any]:
-        body: dict[str, Any] = {"person_id": person_id, "task_types": ["companionship"], "start": VISIT_START,
-                                "end": VISIT_END, "budget_id": self.budgets.get(person_id)} | changes
+        body: dict[str, Any] = {
+            "person_id": person_id,
+            "task_types": ["companionship"],
+            "start": VISIT_START,
+            "end": VISIT_END,
+            "budget_id": self.budgets.get(person_id),
+        } | changes
         response = await carer.post("/api/v1/requests", json=body)
         assert response.status_code == 201, response.text
         result: dict[str, Any] = response.json()
         return result
 
-    async def book(self, carer: ApiClient, request: dict[str, Any], worker: ApiClient, **changes: Any) -> dict[str, Any]:
-        response = await carer.post("/api/v1/bookings", json={
-            "request_id": request["id"], "worker_id": worker.user["worker_id"]} | changes)
+    async def book(
+        self, carer: ApiClient, request: dict[str, Any], worker: ApiClient, **changes: Any
+    ) -> dict[str, Any]:
+        response = await carer.post(
+            "/api/v1/bookings",
+            json={"request_id": request["id"], "worker_id": worker.user["worker_id"]} | changes,
+        )
         assert response.status_code == 201, response.text
         result: dict[str, Any] = response.json()
         return result
