@@ -136,9 +136,11 @@ def demo(worker_count: int, person_count: int) -> None:
 
 
 def _register_engine_commands() -> None:
+    from slivers.matching.cli import match
     from slivers.scheduling.cli import solve
 
     main.add_command(solve)
+    main.add_command(match)
 
 
 _register_engine_commands()

@@ -34,4 +34,5 @@ def revision(
         rev_id=rev_id,
         head=head,
         depends_on=depends_on,
+        splice=head not in ("head", "heads"),
     )

@@ -4,6 +4,7 @@ from slivers.accounts import models as accounts_models
 from slivers.audit import models as audit_models
 from slivers.db.base import metadata
 from slivers.market import models as market_models
+from slivers.matching import models as matching_models
 from slivers.notifications import models as notifications_models
 from slivers.payments import models as payments_models
 from slivers.vetting import models as vetting_models
@@ -12,6 +13,7 @@ __all__ = [
     "accounts_models",
     "audit_models",
     "market_models",
+    "matching_models",
     "metadata",
     "notifications_models",
     "payments_models",

@@ -1,0 +1,3 @@
+from tests.integration.market.conftest import Market, market
+
+__all__ = ["Market", "market"]
