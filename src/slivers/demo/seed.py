@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts import passwords
 from slivers.accounts.models import CircleMember, Organisation, OrganisationMember, Person, User, Worker
+from slivers.demo.market_seed import PENDING_WORKERS, seed_budget, seed_request, seed_worker_market
 from slivers.geo import parse_postcode
 from slivers.wiring import Wiring
 
@@ -141,14 +142,21 @@ async def seed_demo(
                 name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {SURNAMES[n % len(SURNAMES)]}"
                 user = await seeder.user(f"worker{n:02d}", name, "volunteer" if is_volunteer else "worker")
                 org = charity if is_volunteer or n % 3 else agency
-                await seeder.worker(user, is_volunteer, org, rng)
+                worker = await seeder.worker(user, is_volunteer, org, rng)
+                vetter = agency_coordinator if org is agency else coordinator
+                await seed_worker_market(
+                    session, wiring.clock, rng, user, worker, vetter, pending=n > workers - PENDING_WORKERS
+                )
                 progress.advance(task)
-            task = progress.add_task("People and their circles", total=persons)
+            task = progress.add_task("People, circles, budgets and requests", total=persons)
             for n in range(1, persons + 1):
                 carer = await seeder.user(
                     f"carer{n:02d}", f"{FIRST_NAMES[(n + 7) % 25]} {SURNAMES[(n + 3) % 15]}", "carer"
                 )
-                await seeder.person(n, carer, council, rng)
+                person = await seeder.person(n, carer, council, rng)
+                budget = await seed_budget(session, wiring.clock, person, council, funder)
+                if n <= persons // 2:
+                    await seed_request(session, wiring.clock, rng, n, carer, person, budget)
                 progress.advance(task)
     return summary
 
