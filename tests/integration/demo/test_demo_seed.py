@@ -32,7 +32,9 @@ async def test_the_demo_is_a_working_market_and_seeding_twice_adds_nothing(app: 
     assert await _counts(app) == after_first
     # the printed accounts really sign in
     client = anonymous()
-    signed_in = await client.post("/api/v1/auth/login", json={"email": "carer01@stevenage.example.org",
-                                                                "password": "stevenage demo password"})
+    signed_in = await client.post(
+        "/api/v1/auth/login",
+        json={"email": "carer01@stevenage.example.org", "password": "stevenage demo password"},
+    )
     assert signed_in.status_code == 200
     assert len((await client.get("/api/v1/persons")).json()) == 1
