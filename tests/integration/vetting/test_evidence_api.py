@@ -89,3 +89,12 @@ async def test_only_the_worker_uploads_evidence_for_their_credential(kit: Kit, s
     assert_problem(await upload(other, credential["id"], "x.pdf", PDF), 404)
     assert_problem(await upload(kit.coordinator, credential["id"], "x.pdf", PDF), 404)
     assert stored_files(settings) == []
+
+
+async def test_an_upload_without_a_file_is_a_clear_400(kit: Kit, settings: Settings) -> None:
+    worker = await kit.worker()
+    credential = await kit.submit(worker, "first_aid")
+    path = f"/api/v1/credentials/{credential['id']}/evidence"
+    assert_problem(await worker.post(path, data={"file": "not a file"}), 400)
+    assert_problem(await worker.post(path, files={"other": ("c.pdf", PDF, "application/pdf")}), 400)
+    assert stored_files(settings) == []
