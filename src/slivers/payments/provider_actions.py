@@ -98,6 +98,9 @@ async def _record(wiring: Wiring, action_id: uuid.UUID, results: list[ProviderAc
                 card.status, card.received_pence = "succeeded", card.received_pence + result.amount_pence
             elif result.kind is ActionKind.CANCELLED:
                 card.status, card.authorised_pence = "canceled", 0
+            elif result.kind is ActionKind.REFUNDED:
+                # Stripe's intent stays `succeeded`; what was given back is in the action's result.
+                card.status = "refunded"
         action.status, action.attempts = "done", action.attempts + 1
         action.result = [{k: str(v) for k, v in asdict(r).items() if v is not None} for r in results]
 

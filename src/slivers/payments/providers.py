@@ -220,22 +220,26 @@ class StripeProvider:
         actions = [ProviderAction(ActionKind.CAPTURED, f"{key}:capture", from_hold, intent.id)]
         if amount > from_hold:
             # The visit ran over what was authorised: charge the saved card for the difference.
-            extra, extra_key = amount - from_hold, f"{key}:extra"
-            if booking.card.payment_method is None:
-                raise PaymentNotReady(f"booking {booking.booking_id} has no saved card for the extra charge")
-            charged = self._gateway.charge_saved_card(
-                booking_id=booking.booking_id,
-                amount_pence=extra,
-                customer=booking.card.customer,
-                payment_method=booking.card.payment_method,
-                key=extra_key,
-            )
-            captured = self._gateway.capture(charged.id, amount_pence=extra, key=f"{extra_key}:capture")
-            actions += [
-                ProviderAction(ActionKind.CHARGED, extra_key, extra, charged.id),
-                ProviderAction(ActionKind.CAPTURED, f"{extra_key}:capture", extra, captured.id),
-            ]
+            actions += self._charge_extra(booking, amount - from_hold, f"{key}:extra")
         return actions, intent.latest_charge
+
+    def _charge_extra(self, booking: BookingPayment, extra: int, extra_key: str) -> list[ProviderAction]:
+        """Charge and capture `extra` on the saved card (more than the first payment covered)."""
+        assert booking.card is not None
+        if booking.card.payment_method is None:
+            raise PaymentNotReady(f"booking {booking.booking_id} has no saved card for the extra charge")
+        charged = self._gateway.charge_saved_card(
+            booking_id=booking.booking_id,
+            amount_pence=extra,
+            customer=booking.card.customer,
+            payment_method=booking.card.payment_method,
+            key=extra_key,
+        )
+        captured = self._gateway.capture(charged.id, amount_pence=extra, key=f"{extra_key}:capture")
+        return [
+            ProviderAction(ActionKind.CHARGED, extra_key, extra, charged.id),
+            ProviderAction(ActionKind.CAPTURED, f"{extra_key}:capture", extra, captured.id),
+        ]
 
     def _pay_worker(
         self, booking: BookingPayment, amount: int, key: str, source_charge: str | None
@@ -260,6 +264,19 @@ class StripeProvider:
     def on_cancel(
         self, booking: BookingPayment, late_charge_pence: int, worker_share_pence: int, key: str
     ) -> list[ProviderAction]:
+        if booking.card is not None and booking.payment_intent_id is not None:
+            # Stripe is the truth about what was taken: an intent already captured (an earlier step,
+            # the dashboard) is refunded, less any late fee, instead of having its authorisation cancelled.
+            intent = self._gateway.retrieve_intent(booking.payment_intent_id)
+            if intent.status == "succeeded" and intent.amount_received_pence > 0:
+                return self._refund_after_capture(
+                    booking,
+                    intent.amount_received_pence,
+                    intent.latest_charge,
+                    late_charge_pence,
+                    worker_share_pence,
+                    key,
+                )
         if late_charge_pence > 0:
             return self.on_approve(booking, late_charge_pence, worker_share_pence, key)
         if booking.payment_intent_id is None:
@@ -267,8 +284,26 @@ class StripeProvider:
         intent = self._gateway.cancel_authorisation(booking.payment_intent_id, key=key)
         return [ProviderAction(ActionKind.CANCELLED, key, booking.authorised_pence, intent.id)]
 
+    def _refund_after_capture(
+        self,
+        booking: BookingPayment,
+        captured_pence: int,
+        charge: str | None,
+        late_charge_pence: int,
+        worker_share_pence: int,
+        key: str,
+    ) -> list[ProviderAction]:
+        """Give back what was captured beyond the late fee (`{key}:refund`); pay the worker their share."""
+        actions: list[ProviderAction] = []
+        keep = late_charge_pence
+        if captured_pence > keep:
+            actions += self.refund(booking, captured_pence - keep, f"{key}:refund")
+        elif captured_pence < keep:
+            actions += self._charge_extra(booking, keep - captured_pence, f"{key}:extra")
+        return actions + self._pay_worker(booking, worker_share_pence, key, charge)
+
     def refund(self, booking: BookingPayment, amount_pence: int, key: str) -> list[ProviderAction]:
-        """Give back captured money (a dispute resolved for the payer after approval)."""
+        """Give back captured money under the caller's key (a cancellation after capture)."""
         if booking.payment_intent_id is None:
             raise PaymentNotReady(f"booking {booking.booking_id} has no captured payment to refund")
         refund = self._gateway.refund(booking.payment_intent_id, amount_pence=amount_pence, key=key)

@@ -33,7 +33,7 @@ from slivers.wiring import Wiring
 log = get_logger(__name__)
 GATEWAY_KEY = "payments.stripe_gateway"
 RECONCILE_WINDOW = timedelta(days=14)
-_FINAL = frozenset({"succeeded", "canceled"})
+_FINAL = frozenset({"succeeded", "canceled", "refunded"})
 
 
 def stripe_gateway(wiring: Wiring) -> StripeGateway | None:
@@ -63,7 +63,9 @@ async def apply_intent(session: AsyncSession, clock: Clock, intent: IntentResult
     payment = await session.scalar(select(CardPayment).where(CardPayment.payment_intent_id == intent.id))
     if payment is None:
         return False
-    payment.status = intent.status
+    # A refunded payment's intent stays `succeeded` on Stripe; keep our word for it.
+    if not (payment.status == "refunded" and intent.status == "succeeded"):
+        payment.status = intent.status
     payment.authorised_pence = intent.amount_pence if intent.status == "requires_capture" else 0
     payment.received_pence = intent.amount_received_pence
     payment.latest_charge = intent.latest_charge or payment.latest_charge

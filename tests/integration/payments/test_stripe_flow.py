@@ -192,3 +192,53 @@ async def test_reconciliation_repairs_what_a_lost_webhook_would_have_told_us(
     assert await run_once(wiring, RECONCILE) == 1
     assert (await card_payment(app, money.booking_id)).status == "canceled"
     assert await run_once(wiring, RECONCILE) == 0
+
+
+async def card_booking(app: Litestar, funded_budget: BudgetMaker, household: Household) -> hooks.BookingMoney:
+    """A visit today for a self-funder with a saved card, confirmed, its card authorised by the sweep."""
+    wiring = app.state.wiring
+    budget_id = await funded_budget(10_000, kind="self_funded")
+    async with wiring.unit_of_work() as session:
+        budget = await session.get(Budget, budget_id)
+        assert budget is not None
+        budget.stripe_customer_id, budget.stripe_payment_method_id = "cus_ada", "pm_card"
+    money = hooks.BookingMoney(
+        booking_id=uuid.uuid4(),
+        budget_id=budget_id,
+        person_id=household.person_id,
+        worker_id=uuid.uuid4(),
+        worker_is_volunteer=False,
+        rate_pence_per_hour=1500,
+        booked_minutes=60,
+        start=wiring.clock.now(),
+    )
+    async with wiring.unit_of_work() as session:
+        await hooks.on_confirm(session, wiring.clock, money, settings=wiring.settings)
+    assert await run_once(wiring, ACTIONS) == 1
+    return money
+
+
+async def test_cancelling_a_captured_payment_refunds_it_once_under_our_key(
+    app: Litestar, funded_budget: BudgetMaker, household: Household, fake_stripe: FakeStripeServer
+) -> None:
+    wiring = app.state.wiring
+    money = await card_booking(app, funded_budget, household)
+    intent_id = (await card_payment(app, money.booking_id)).payment_intent_id
+    assert intent_id is not None
+    with fake_stripe.state.lock:  # captured already (an earlier step, or by hand in the dashboard)
+        fake_stripe.state.objects[intent_id].update(
+            status="succeeded", amount_received=1500, amount_capturable=0
+        )
+
+    for _ in range(3):  # a retried cancellation records one action
+        async with wiring.unit_of_work() as session:
+            await hooks.on_cancel(session, wiring.clock, money, 0, settings=wiring.settings)
+    assert await run_once(wiring, ACTIONS) == 1
+    assert await run_once(wiring, ACTIONS) == 0
+    (refund,) = fake_stripe.posts_to("/v1/refunds")
+    assert refund.idempotency_key == f"booking:{money.booking_id}:cancel:refund"
+    assert refund.form == {"payment_intent": intent_id, "amount": "1500"}
+    assert fake_stripe.posts_to(f"/v1/payment_intents/{intent_id}/cancel") == []
+    assert (await card_payment(app, money.booking_id)).status == "refunded"
+    await run_once(wiring, RECONCILE)  # Stripe still calls the intent `succeeded`: our word stands
+    assert (await card_payment(app, money.booking_id)).status == "refunded"

@@ -143,6 +143,32 @@ def test_free_cancel_releases_the_authorisation_and_late_cancel_captures_the_fee
     ]
 
 
+def test_cancelling_after_capture_refunds_what_was_taken_less_any_late_fee(clock: FrozenClock) -> None:
+    gateway = InMemoryStripeGateway()
+    provider = StripeProvider(gateway, clock)
+    payments = {}
+    for booking_id in ("44", "45"):
+        (auth,) = provider.on_confirm(booking(timedelta(days=1), booking_id=booking_id), f"b:{booking_id}")
+        gateway.capture(auth.reference or "", amount_pence=3813, key=f"b:{booking_id}:early-capture")
+        payments[booking_id] = booking(
+            timedelta(days=1), booking_id=booking_id, payment_intent_id=auth.reference, authorised_pence=3813
+        )
+
+    free = provider.on_cancel(payments["44"], 0, 0, "booking:44:cancel")
+    assert [(a.kind, a.key, a.amount_pence) for a in free] == [
+        (ActionKind.REFUNDED, "booking:44:cancel:refund", 3813)
+    ]
+    late = provider.on_cancel(payments["45"], 2542, 2288, "booking:45:cancel")
+    assert [(a.kind, a.key, a.amount_pence) for a in late] == [
+        (ActionKind.REFUNDED, "booking:45:cancel:refund", 3813 - 2542),
+        (ActionKind.TRANSFERRED, "booking:45:cancel:transfer", 2288),
+    ]
+    again = provider.on_cancel(payments["45"], 2542, 2288, "booking:45:cancel")  # a retried sweep
+    assert [a.reference for a in again] == [a.reference for a in late]
+    assert len(gateway.refunds) == 2
+    assert not any(c.operation == "cancel_authorisation" for c in gateway.calls)
+
+
 def test_approve_without_an_authorisation_is_refused(clock: FrozenClock) -> None:
     provider = StripeProvider(InMemoryStripeGateway(), clock)
     with pytest.raises(PaymentNotReady):
