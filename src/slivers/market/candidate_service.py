@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from slivers.accounts.models import CirclePermission, Person, Worker
 from slivers.clock import Clock
 from slivers.errors import Forbidden, InvalidInput, NotFound
 from slivers.geo import Nation
-from slivers.market.candidates import Candidate, CandidateSearch, RequestSnapshot, RuleFailure
+from slivers.market.candidates import Candidate, CandidateSearch, RequestSnapshot, RuleFailure, WorkerSnapshot
 from slivers.market.models import CareRequest, RequestOccurrence
 from slivers.market.places import task_mask
 from slivers.market.schemas_requests import CandidateRead, CandidatesRead, ProblemRead, ReasonRead, WhyNotRead
@@ -52,6 +52,10 @@ class Slot:
         )
 
 
+def _no_vetting_failures(worker: WorkerSnapshot) -> Sequence[str]:
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class Search:
     search: CandidateSearch
@@ -84,10 +88,17 @@ async def load_slot(
 async def search_slot(
     session: AsyncSession, slot: Slot, now: datetime, worker_ids: Sequence[uuid.UUID] | None = None
 ) -> Search:
+    """The search for a slot over the named workers, or over every worker the SQL narrowing finds."""
     snapshot = slot.snapshot()
     loaded = await load_workers(
         session, snapshot, now, task_mask=task_mask(slot.request.task_types), worker_ids=worker_ids
     )
+    return await _vetted_search(session, slot, snapshot, loaded, now)
+
+
+async def _vetted_search(
+    session: AsyncSession, slot: Slot, snapshot: RequestSnapshot, loaded: LoadedWorkers, now: datetime
+) -> Search:
     failures = await vetting_failures_for(
         session,
         {worker_id: extra.organisation_id for worker_id, extra in loaded.extras.items()},
@@ -103,8 +114,24 @@ async def search_slot(
 async def rank_slot(
     session: AsyncSession, slot: Slot, now: datetime, limit: int | None = None
 ) -> tuple[list[Candidate], LoadedWorkers]:
-    found = await search_slot(session, slot, now)
-    return found.search.rank(found.loaded.snapshots, limit), found.loaded
+    """The ranked candidates (the first `limit`). Vetting is the filter's last and dearest rule
+    (credentials per worker), and rank does not depend on it, so workers are vetted best-first in
+    batches until `limit` pass: the same answer as vetting everyone, for a fraction of the loads."""
+    snapshot = slot.snapshot()
+    loaded = await load_workers(session, snapshot, now, task_mask=task_mask(slot.request.task_types))
+    unvetted = CandidateSearch(snapshot, _no_vetting_failures, now)
+    order = [candidate.worker for candidate in unvetted.rank(loaded.snapshots)]
+    batch = len(order) if limit is None else max(2 * limit, 20)
+    chosen: list[Candidate] = []
+    for offset in range(0, len(order), batch):
+        workers = order[offset : offset + batch]
+        part = LoadedWorkers(workers, {w.id: loaded.extras[w.id] for w in workers})  # type: ignore[index,misc]
+        search = await _vetted_search(session, slot, snapshot, part, now)
+        chosen.extend(candidate for candidate in search.search.rank(workers))
+        if limit is not None and len(chosen) >= limit:
+            break
+    ranked = [replace(candidate, rank=rank) for rank, candidate in enumerate(chosen[:limit], start=1)]
+    return ranked, loaded
 
 
 async def failures_of(

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.models import Worker
 from slivers.clock import LONDON
-from slivers.market.availability_service import expand_rules, rules_by_worker
+from slivers.market.availability_service import expand_rules
 from slivers.market.candidates import RequestSnapshot, WorkerKind, WorkerSnapshot, WorkerStatus
 from slivers.market.intervals import london_date
 from slivers.market.models import (
@@ -169,7 +169,7 @@ async def load_workers(
         return LoadedWorkers([], {})
     ids = [row.id for row in rows]
     day_start, day_end, week_start, week_end = _week_bounds(london_date(slot.start))
-    rules = await rules_by_worker(session, ids)
+    rules = await _rules_touching(session, ids, slot.start - timedelta(days=1), slot.end + timedelta(days=1))
     visits = await _bookings_by_worker(
         session,
         ids,
@@ -212,6 +212,48 @@ async def load_workers(
         )
         extras[row.id] = WorkerExtras(row.organisation_id, row.instant_book)
     return LoadedWorkers(snapshots, extras)
+
+
+async def _rules_touching(
+    session: AsyncSession, ids: list[uuid.UUID], start: datetime, end: datetime
+) -> dict[uuid.UUID, list[Any]]:
+    """The rules that can matter inside [start, end), as plain rows (no ORM objects to build)."""
+    rule = AvailabilityRule
+    rows = await session.execute(
+        select(
+            rule.worker_id,
+            rule.id,
+            rule.kind,
+            rule.start_at,
+            rule.end_at,
+            rule.weekday_mask,
+            rule.start_minute,
+            rule.end_minute,
+            rule.from_date,
+            rule.until_date,
+            rule.skip_on,
+            rule.pattern_id,
+        ).where(
+            rule.worker_id.in_(ids),
+            or_(
+                and_(rule.kind.in_(("window", "remove")), rule.start_at < end, rule.end_at > start),
+                and_(
+                    rule.kind == "skip",
+                    rule.skip_on >= (start - timedelta(days=1)).date(),
+                    rule.skip_on <= end.date(),
+                ),
+                and_(
+                    rule.kind == "weekly",
+                    rule.from_date <= end.date(),
+                    or_(rule.until_date.is_(None), rule.until_date >= (start - timedelta(days=1)).date()),
+                ),
+            ),
+        )
+    )
+    found: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for row in rows:
+        found[row.worker_id].append(row)
+    return found
 
 
 def _attributes(raw: dict[str, Any]) -> dict[str, object]:
