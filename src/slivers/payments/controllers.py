@@ -6,6 +6,7 @@ from typing import Any
 
 from slivers.payments.budget_controllers import BudgetController
 from slivers.payments.expense_controllers import ExpenseController
+from slivers.payments.payout_controllers import PayoutController
 from slivers.payments.webhook_controller import stripe_webhook
 
-HANDLERS: list[Any] = [BudgetController, ExpenseController, stripe_webhook]
+HANDLERS: list[Any] = [BudgetController, ExpenseController, PayoutController, stripe_webhook]

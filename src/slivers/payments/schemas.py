@@ -106,3 +106,16 @@ class OrgExpensesRead(msgspec.Struct, kw_only=True):
     organisation_id: uuid.UUID
     available_pence: int
     spent_in_period_pence: int
+
+
+class PayoutRead(msgspec.Struct, kw_only=True):
+    reference: str  # our idempotency key, quoted on the bank or payroll run
+    worker_id: uuid.UUID
+    worker_name: str
+    amount_pence: int
+    recorded_at: datetime
+
+
+class PayoutRunRead(msgspec.Struct, kw_only=True):
+    organisation_id: uuid.UUID
+    recorded: list[PayoutRead]  # empty when nothing was owed (or a run already recorded it)
