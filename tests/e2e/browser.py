@@ -139,9 +139,9 @@ class Ui:
             self.page.keyboard.press("Space")
         assert box.is_checked()
 
-    def press(self, button: str) -> None:
+    def press(self, button: str | re.Pattern[str]) -> None:
         """Press a button that submits a form, and wait for the next page."""
-        target = self.page.get_by_role("button", name=button, exact=True)
+        target = self.page.get_by_role("button", name=button, exact=isinstance(button, str)).first
         with self.page.expect_navigation():
             if self.keyboard:
                 self.tab_to(target)

@@ -14,12 +14,14 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.e2e.browser import MODES, SCREENSHOTS, Ui
+from tests.e2e.market import CLIENTS, Coordinator, make_coordinator
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("SLIVERS_CHROMIUM", "/usr/bin/chromium")
@@ -50,7 +52,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A real Slivers server on a free port, with its own freshly migrated SQLite database."""
     folder = tmp_path_factory.mktemp("e2e-server")
     database = folder / "slivers.db"
@@ -106,7 +108,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
             process.kill()
             pytest.fail(f"The server did not start; see {folder / 'server.log'}", pytrace=False)
         time.sleep(0.1)
-    yield {"base_url": base, "database": str(database)}
+    yield {"base_url": base, "database": str(database), "env": env}  # type: ignore[misc]
     process.terminate()
     process.wait(timeout=10)
     log.close()
@@ -131,6 +133,19 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="session")
+def coordinator(server: dict[str, Any]) -> Coordinator:
+    """One coordinator of one charity for the whole session (made with the CLI, as an operator would)."""
+    return make_coordinator(server)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_api_clients() -> Iterator[None]:
+    yield
+    while CLIENTS:
+        CLIENTS.pop().close()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,7 +1,7 @@
 """Page controllers (HTML for people), separate from the JSON API but calling the same services.
 
-`slivers.app.route_handlers()` mounts PAGE_HANDLERS. Booking, worker-day, coordinator and budget
-pages join this list as their services land.
+`slivers.app.route_handlers()` mounts PAGE_HANDLERS. Booking, my bookings, the worker's day, the
+coordinator's desk and budgets sit beside the account and circle pages.
 """
 
 from __future__ import annotations
@@ -9,7 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from slivers.web.account_pages import AccountPages
+from slivers.web.booking_pages import BookingPages
+from slivers.web.bookings_pages import BookingsPages
+from slivers.web.budget_pages import BudgetPages
 from slivers.web.circle_pages import CirclePages, InvitationPages
+from slivers.web.desk_pages import DeskPages
 from slivers.web.people_pages import PeoplePages
+from slivers.web.worker_pages import WorkerPages
 
-PAGE_HANDLERS: list[Any] = [AccountPages, PeoplePages, CirclePages, InvitationPages]
+PAGE_HANDLERS: list[Any] = [
+    AccountPages,
+    PeoplePages,
+    CirclePages,
+    InvitationPages,
+    BookingPages,
+    BookingsPages,
+    WorkerPages,
+    DeskPages,
+    BudgetPages,
+]

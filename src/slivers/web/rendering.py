@@ -21,6 +21,7 @@ from slivers.web.forms import Form
 HTMX_FILE = Path(__file__).parent / "static" / "vendor" / "htmx.min.js"
 LONDON = ZoneInfo("Europe/London")
 CSRF_COOKIE = "slivers_csrf"
+WORKER_ACCOUNTS = frozenset({"worker", "volunteer"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +38,18 @@ def navigation_for(actor: Actor | None) -> list[NavItem]:
             NavItem("/sign-in", "Sign in"),
             NavItem("/sign-up", "Create an account"),
         ]
-    return [
-        NavItem("/", "Home"),
+    items = [NavItem("/", "Home")]
+    if actor.account_type in WORKER_ACCOUNTS:
+        items.append(NavItem("/work", "Your day"))
+    items += [
+        NavItem("/book", "Book help"),
+        NavItem("/bookings", "My bookings"),
         NavItem("/people", "My people"),
         NavItem("/invitations/accept", "Invitations"),
     ]
+    if actor.orgs_with_role("coordinator"):
+        items.append(NavItem("/desk", "Coordinator's desk"))
+    return items
 
 
 def csrf_token_of(request: Request[Any, Any, Any]) -> str:

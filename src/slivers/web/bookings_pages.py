@@ -1,0 +1,411 @@
+"""My bookings (as a person's circle, or as the worker), one booking with what happens next, and the
+actions each party may take: accept, decline, cancel (the charge said first), check in and out,
+approve or dispute the timesheet. Which buttons show comes from the market's own transition table;
+the booking service decides."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
+
+from slivers.accounts.actor import Actor
+from slivers.clock import Clock, to_london
+from slivers.errors import DomainError
+from slivers.market.booking_service import BookingService
+from slivers.market.lifecycle import (
+    EDGES,
+    BookingSnapshot,
+    BookingState,
+    PartyRole,
+    Transition,
+    is_late_cancellation,
+    late_cancellation_fee_pence,
+)
+from slivers.market.schemas_bookings import BookingRead
+from slivers.web.booking_pages import provide_booking_service
+from slivers.web.forms import GENERAL, Form, read_form
+from slivers.web.rendering import redirect, render
+from slivers.web.words import (
+    STATUS_WORDS,
+    WORKER_STATUS_WORDS,
+    minutes_words,
+    moment_words,
+    pounds,
+    when_words,
+)
+
+UPCOMING = frozenset({"proposed", "confirmed", "in_progress"})
+ACTION_WORDS = {
+    Transition.ACCEPT: "Accepted. The visit is confirmed.",
+    Transition.DECLINE: "You said no to this visit.",
+    Transition.CHECK_IN: "Checked in. Check out when you leave.",
+    Transition.CHECK_OUT: "Checked out. The timesheet has gone for approval.",
+    Transition.APPROVE: "Timesheet approved. The payment goes to the worker.",
+}
+
+
+def snapshot(booking: BookingRead) -> BookingSnapshot:
+    return BookingSnapshot(
+        state=BookingState(booking.status),
+        start=booking.start,
+        end=booking.end,
+        respond_by=booking.respond_by,
+        rate_pence_per_hour=booking.rate_pence_per_hour,
+        checked_in_at=booking.checked_in_at,
+        checked_out_at=booking.checked_out_at,
+    )
+
+
+def allowed_moves(booking: BookingRead) -> set[Transition]:
+    """What this reader's roles may do from the booking's state, by the market's transition table."""
+    roles = {PartyRole(role) for role in booking.my_roles}
+    state = BookingState(booking.status)
+    return {move for (source, move), (_, who) in EDGES.items() if source is state and roles & who}
+
+
+def is_worker(booking: BookingRead) -> bool:
+    return PartyRole.WORKER.value in booking.my_roles
+
+
+def status_words(booking: BookingRead) -> str:
+    words = WORKER_STATUS_WORDS if is_worker(booking) else STATUS_WORDS
+    return words.get(booking.status, booking.status.replace("_", " "))
+
+
+def cancellation_terms(booking: BookingRead, now: Any) -> str:
+    """What cancelling now costs this reader, in words, from the market's own rules."""
+    shot = snapshot(booking)
+    if booking.status == "proposed":
+        return "The worker has not accepted yet, so there is no charge."
+    late = is_late_cancellation(shot, now)
+    if is_worker(booking):
+        if late:
+            return "The visit is less than 24 hours away: cancelling now counts against your reliability."
+        return "Cancelling now is free. The person's circle is told and we look for someone else."
+    if not late:
+        return "Cancelling now is free: the visit is more than 24 hours away."
+    fee = late_cancellation_fee_pence(shot)
+    if fee == 0:
+        return "The visit is less than 24 hours away, but a volunteer's visit has no charge."
+    return (
+        f"The visit is less than 24 hours away, so the worker is paid a late-cancellation charge of "
+        f"{pounds(fee)} from the budget."
+    )
+
+
+def booking_view(booking: BookingRead, today: date) -> dict[str, Any]:
+    return {
+        "b": booking,
+        "when": when_words(booking.start, booking.end, today),
+        "status": status_words(booking),
+        "is_worker": is_worker(booking),
+        "minutes": minutes_words(booking.actual_minutes) if booking.actual_minutes is not None else None,
+    }
+
+
+class BookingsPages(Controller):
+    path = "/bookings"
+    tags = ["pages"]
+    include_in_schema = False
+    dependencies = {"bookings": Provide(provide_booking_service, sync_to_thread=False)}
+
+    @get("/", operation_id="pageMyBookings")
+    async def mine(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """Upcoming and past visits, for the people I help and as a worker, with their status in words."""
+        now = clock.now()
+        today = to_london(now).date()
+        every = await bookings.list_mine(actor, None, 200)
+        upcoming = [booking_view(b, today) for b in every if b.status in UPCOMING and b.end > now]
+        needs_me = [
+            booking_view(b, today)
+            for b in every
+            if b.status == "completed" and Transition.APPROVE in allowed_moves(b)
+        ]
+        past = [booking_view(b, today) for b in reversed(every) if not (b.status in UPCOMING and b.end > now)]
+        return render(
+            request,
+            "bookings/list.html",
+            actor=actor,
+            context={"upcoming": upcoming, "past": past, "needs_me": needs_me},
+        )
+
+    async def _page(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        bookings: BookingService,
+        clock: Clock,
+        booking_id: uuid.UUID,
+        *,
+        form: Form | None = None,
+        status: int = 200,
+    ) -> Response[Any]:
+        booking = await bookings.read(actor, booking_id)
+        now = clock.now()
+        moves = allowed_moves(booking)
+        return render(
+            request,
+            "bookings/show.html",
+            actor=actor,
+            form=form,
+            status=status,
+            context={
+                **booking_view(booking, to_london(now).date()),
+                "moves": {move.value for move in moves},
+                "respond_by": moment_words(booking.respond_by) if booking.respond_by else None,
+                "cost": pounds(booking.rate_pence_per_hour) if booking.rate_pence_per_hour else None,
+                "late_fee": pounds(booking.late_fee_pence) if booking.late_fee_pence else None,
+                "checked_in": moment_words(booking.checked_in_at) if booking.checked_in_at else None,
+                "checked_out": moment_words(booking.checked_out_at) if booking.checked_out_at else None,
+            },
+        )
+
+    @get("/{booking_id:uuid}", operation_id="pageBooking")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """One booking: when, who, its status, what happens next and what I may do."""
+        return await self._page(request, actor, bookings, clock, booking_id)
+
+    async def _act(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        bookings: BookingService,
+        clock: Clock,
+        booking_id: uuid.UUID,
+        move: Transition,
+        message: str,
+        *,
+        reason: str = "",
+        visit_notes: str = "",
+        back_to: str | None = None,
+    ) -> Response[Any]:
+        try:
+            await bookings.act(actor, booking_id, move, reason=reason, visit_notes=visit_notes)
+        except DomainError as error:
+            await bookings.session.rollback()
+            form = Form(fields=())
+            form.add_error(GENERAL, error.detail)
+            return await self._page(
+                request, actor, bookings, clock, booking_id, form=form, status=error_status(error)
+            )
+        return redirect(request, back_to or f"/bookings/{booking_id}", message)
+
+    @post("/{booking_id:uuid}/accept", operation_id="pageAcceptBooking")
+    async def accept(
+        self,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """The worker accepts the offer."""
+        return await self._act(
+            request, actor, bookings, clock, booking_id, Transition.ACCEPT, ACTION_WORDS[Transition.ACCEPT]
+        )
+
+    @post("/{booking_id:uuid}/decline", operation_id="pageDeclineBooking")
+    async def decline(
+        self,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """The worker declines the offer."""
+        return await self._act(
+            request,
+            actor,
+            bookings,
+            clock,
+            booking_id,
+            Transition.DECLINE,
+            ACTION_WORDS[Transition.DECLINE],
+            back_to="/work",
+        )
+
+    @post("/{booking_id:uuid}/check-in", operation_id="pageCheckIn")
+    async def check_in(
+        self,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """The worker arrives."""
+        return await self._act(
+            request,
+            actor,
+            bookings,
+            clock,
+            booking_id,
+            Transition.CHECK_IN,
+            ACTION_WORDS[Transition.CHECK_IN],
+        )
+
+    @post("/{booking_id:uuid}/check-out", operation_id="pageCheckOut")
+    async def check_out(
+        self,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """The worker leaves, with optional visit notes."""
+        form = await read_form(request, ("visit_notes",))
+        if len(form.value("visit_notes")) > 5000:
+            form.add_error(GENERAL, "Keep the visit notes under 5,000 characters.")
+            return await self._page(request, actor, bookings, clock, booking_id, form=form, status=400)
+        return await self._act(
+            request,
+            actor,
+            bookings,
+            clock,
+            booking_id,
+            Transition.CHECK_OUT,
+            ACTION_WORDS[Transition.CHECK_OUT],
+            visit_notes=form.value("visit_notes"),
+        )
+
+    @post("/{booking_id:uuid}/approve", operation_id="pageApproveTimesheet")
+    async def approve(
+        self,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """Approve the timesheet; the money moves."""
+        return await self._act(
+            request, actor, bookings, clock, booking_id, Transition.APPROVE, ACTION_WORDS[Transition.APPROVE]
+        )
+
+    @get("/{booking_id:uuid}/cancel", operation_id="pageCancelBookingAsk")
+    async def cancel_ask(
+        self,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """Ask first, saying what cancelling now costs."""
+        return await self._ask(request, actor, bookings, clock, booking_id, "cancel")
+
+    @get("/{booking_id:uuid}/dispute", operation_id="pageDisputeAsk")
+    async def dispute_ask(
+        self,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """Say what is wrong with the timesheet."""
+        return await self._ask(request, actor, bookings, clock, booking_id, "dispute")
+
+    async def _ask(
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        bookings: BookingService,
+        clock: Clock,
+        booking_id: uuid.UUID,
+        what: str,
+        *,
+        form: Form | None = None,
+        status: int = 200,
+    ) -> Response[Any]:
+        booking = await bookings.read(actor, booking_id)
+        now = clock.now()
+        return render(
+            request,
+            f"bookings/{what}.html",
+            actor=actor,
+            form=form or Form(fields=("reason",)),
+            status=status,
+            context={
+                **booking_view(booking, to_london(now).date()),
+                "terms": cancellation_terms(booking, now) if what == "cancel" else None,
+            },
+        )
+
+    @post("/{booking_id:uuid}/cancel", operation_id="pageCancelBooking")
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """Cancel, after being told the charge."""
+        form = await read_form(request, ("reason",))
+        if len(form.value("reason")) > 2000:
+            form.add_error("reason", "Keep the reason under 2,000 characters.")
+            return await self._ask(
+                request, actor, bookings, clock, booking_id, "cancel", form=form, status=400
+            )
+        try:
+            done = await bookings.act(actor, booking_id, Transition.CANCEL, reason=form.value("reason"))
+        except DomainError as error:
+            await bookings.session.rollback()
+            form.add_domain_error(error)
+            return await self._ask(
+                request, actor, bookings, clock, booking_id, "cancel", form=form, status=error_status(error)
+            )
+        fee = f" A charge of {pounds(done.late_fee_pence)} applies." if done.late_fee_pence else ""
+        return redirect(request, f"/bookings/{booking_id}", f"The visit is cancelled.{fee}")
+
+    @post("/{booking_id:uuid}/dispute", operation_id="pageDisputeTimesheet")
+    async def dispute(
+        self,
+        request: Request[Any, Any, Any],
+        booking_id: FromPath[uuid.UUID],
+        actor: NamedDependency[Actor],
+        bookings: NamedDependency[BookingService],
+        clock: NamedDependency[Clock],
+    ) -> Response[Any]:
+        """Dispute the timesheet, with a reason, for a coordinator to settle."""
+        form = await read_form(request, ("reason",))
+        form.require("reason", "Say what is wrong with the timesheet.")
+        if len(form.value("reason")) > 2000:
+            form.add_error("reason", "Keep the reason under 2,000 characters.")
+        if form.ok:
+            try:
+                await bookings.act(actor, booking_id, Transition.DISPUTE, reason=form.value("reason"))
+            except DomainError as error:
+                await bookings.session.rollback()
+                form.add_domain_error(error)
+            else:
+                return redirect(
+                    request, f"/bookings/{booking_id}", "Timesheet disputed. A coordinator will be in touch."
+                )
+        return await self._ask(request, actor, bookings, clock, booking_id, "dispute", form=form, status=400)
+
+
+def error_status(error: DomainError) -> int:
+    status = getattr(error, "status_code", None)
+    return int(status) if isinstance(status, int) and status >= 400 else 400
