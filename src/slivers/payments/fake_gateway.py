@@ -14,11 +14,12 @@ from slivers.payments.stripe_gateway import (
     IntentResult,
     RefundResult,
     SetupResult,
+    SetupState,
     TransferResult,
     transfer_group,
 )
 
-R = TypeVar("R", IntentResult, SetupResult, RefundResult, TransferResult)
+R = TypeVar("R", IntentResult, SetupResult, RefundResult, TransferResult, str)
 
 
 class FakeStripeError(Exception):
@@ -39,6 +40,7 @@ class InMemoryStripeGateway:
         self.intents: dict[str, IntentResult] = {}
         self.transfers: list[TransferResult] = []
         self.refunds: list[RefundResult] = []
+        self.setups: dict[str, SetupState] = {}
         self._by_key: dict[str, tuple[str, tuple[tuple[str, object], ...], object]] = {}
         self._ids = itertools.count(1)
 
@@ -151,3 +153,17 @@ class InMemoryStripeGateway:
 
     def retrieve_intent(self, payment_intent_id: str) -> IntentResult:
         return self.intents[payment_intent_id]
+
+    def create_customer(self, *, budget_id: str, key: str) -> str:
+        return self._once("create_customer", key, {"budget": budget_id}, lambda: self._new_id("cus"))
+
+    def setup_card(self, *, budget_id: str, customer: str, key: str) -> SetupResult:
+        def act() -> SetupResult:
+            setup_id = self._new_id("seti")
+            self.setups[setup_id] = SetupState(setup_id, "requires_payment_method", customer, None, budget_id)
+            return SetupResult(setup_id, "requires_payment_method", f"{setup_id}_secret")
+
+        return self._once("setup_card", key, {"budget": budget_id, "customer": customer}, act)
+
+    def retrieve_setup(self, setup_intent_id: str) -> SetupState:
+        return self.setups[setup_intent_id]

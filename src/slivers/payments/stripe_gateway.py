@@ -38,6 +38,17 @@ class SetupResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SetupState:
+    """A SetupIntent as Stripe has it now (re-read on `setup_intent.succeeded`)."""
+
+    id: str
+    status: str
+    customer: str | None
+    payment_method: str | None
+    budget_id: str | None  # from our metadata
+
+
+@dataclass(frozen=True, slots=True)
 class RefundResult:
     id: str
     status: str
@@ -96,6 +107,16 @@ class StripeGateway(Protocol):
     def retrieve_intent(self, payment_intent_id: str) -> IntentResult:
         """For reconciliation: Stripe's current view of a PaymentIntent."""
         ...
+
+    def create_customer(self, *, budget_id: str, key: str) -> str:
+        """A Customer for a self-funded budget; returns its id."""
+        ...
+
+    def setup_card(self, *, budget_id: str, customer: str, key: str) -> SetupResult:
+        """A SetupIntent saving a card for off-session use, for the budget (not a booking)."""
+        ...
+
+    def retrieve_setup(self, setup_intent_id: str) -> SetupState: ...
 
 
 def transfer_group(booking_id: str) -> str:
@@ -234,3 +255,31 @@ class StripeClientGateway:
 
     def retrieve_intent(self, payment_intent_id: str) -> IntentResult:
         return _intent(self._stripe.payment_intents.retrieve(payment_intent_id))
+
+    def create_customer(self, *, budget_id: str, key: str) -> str:
+        customer = self._stripe.customers.create(
+            {"metadata": {"budget_id": budget_id}}, {"idempotency_key": key}
+        )
+        return customer.id
+
+    def setup_card(self, *, budget_id: str, customer: str, key: str) -> SetupResult:
+        params: SetupIntentCreateParams = {
+            "customer": customer,
+            "usage": "off_session",
+            "metadata": {"budget_id": budget_id},
+        }
+        setup = self._stripe.setup_intents.create(params, {"idempotency_key": key})
+        return SetupResult(id=setup.id, status=setup.status, client_secret=setup.client_secret)
+
+    def retrieve_setup(self, setup_intent_id: str) -> SetupState:
+        setup = self._stripe.setup_intents.retrieve(setup_intent_id)
+        customer, method = setup.customer, setup.payment_method
+        return SetupState(
+            id=setup.id,
+            status=setup.status,
+            customer=customer if isinstance(customer, str) or customer is None else customer.id,
+            payment_method=method if isinstance(method, str) or method is None else method.id,
+            budget_id=str(setup.metadata["budget_id"])
+            if setup.metadata and "budget_id" in setup.metadata
+            else None,
+        )

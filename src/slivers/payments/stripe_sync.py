@@ -23,6 +23,7 @@ from slivers.logs import get_logger
 from slivers.payments.models import CardPayment, StripeEvent
 from slivers.payments.stripe_gateway import (
     IntentResult,
+    SetupState,
     StripeClientGateway,
     StripeGateway,
     make_stripe_client,
@@ -98,12 +99,24 @@ async def store_event(session: AsyncSession, clock: Clock, event: WebhookEvent) 
     return await session.get(StripeEvent, inserted)
 
 
+async def read_setup(gateway: StripeGateway, setup_intent_id: str) -> SetupState | None:
+    try:
+        return await anyio.to_thread.run_sync(gateway.retrieve_setup, setup_intent_id)
+    except stripe.InvalidRequestError:
+        return None
+
+
 async def receive_event(wiring: Wiring, session: AsyncSession, clock: Clock, event: WebhookEvent) -> str:
     """Store and process one verified event, once. Returns what was done, for the response and logs."""
-    intent = None
+    from slivers.payments.card_setup import apply_setup
+
+    intent = setup = None
     gateway = stripe_gateway(wiring)
+    # Objects are re-read before any database work (no lock held during the call).
     if gateway is not None and event.object_id and event.type.startswith("payment_intent."):
-        intent = await read_intent(gateway, event.object_id)  # before any database work: no lock held
+        intent = await read_intent(gateway, event.object_id)
+    if gateway is not None and event.object_id and event.type == "setup_intent.succeeded":
+        setup = await read_setup(gateway, event.object_id)
     stored = await store_event(session, clock, event)
     if stored is None:
         return "duplicate"
@@ -111,6 +124,8 @@ async def receive_event(wiring: Wiring, session: AsyncSession, clock: Clock, eve
         outcome = "ignored"
     elif intent is not None:
         outcome = "applied" if await apply_intent(session, clock, intent) else "not ours"
+    elif setup is not None:
+        outcome = "applied" if await apply_setup(session, setup) else "not ours"
     else:
         outcome = "stored"
     stored.processed_at, stored.outcome = clock.now(), outcome

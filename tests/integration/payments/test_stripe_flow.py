@@ -21,7 +21,7 @@ from slivers.jobs.registry import run_once
 from slivers.payments import booking_hooks as hooks
 from slivers.payments.jobs import JOBS
 from slivers.payments.models import Budget, CardPayment, StripeEvent
-from tests.integration.conftest import ApiClient, assert_problem
+from tests.integration.conftest import ApiClient, Factory, assert_problem
 from tests.integration.payments.conftest import BudgetMaker, Household
 from tests.unit.payments.fake_stripe import FakeStripeServer
 
@@ -242,3 +242,48 @@ async def test_cancelling_a_captured_payment_refunds_it_once_under_our_key(
     assert (await card_payment(app, money.booking_id)).status == "refunded"
     await run_once(wiring, RECONCILE)  # Stripe still calls the intent `succeeded`: our word stands
     assert (await card_payment(app, money.booking_id)).status == "refunded"
+
+
+async def test_a_self_funder_saves_a_card_and_the_verified_webhook_stores_it_on_the_budget(
+    app: Litestar,
+    household: Household,
+    fake_stripe: FakeStripeServer,
+    anonymous: Callable[[], ApiClient],
+    user: Factory,
+) -> None:
+    created = await household.carer.post(
+        f"/api/v1/persons/{household.person_id}/budgets", json={"kind": "self_funded", "name": "Own money"}
+    )
+    budget_id = uuid.UUID(created.json()["id"])
+    path = f"/api/v1/budgets/{budget_id}/card-setup"
+    first = await household.carer.post(path)
+    again = await household.carer.post(path)  # a double click: the same intent
+    assert first.status_code == again.status_code == 200, first.text
+    setup_id = first.json()["setup_intent_id"]
+    assert again.json() == first.json()
+    assert first.json()["client_secret"].startswith(f"{setup_id}_secret")
+    (customer,) = fake_stripe.created("cus")
+    (create,) = [r for r in fake_stripe.posts_to("/v1/setup_intents") if not r.replayed]
+    assert create.form["usage"] == "off_session"
+    assert create.idempotency_key == f"budget:{budget_id}:card-setup:2026-11-25"
+    stranger = await user("carer")
+    assert_problem(await stranger.post(path), 404)
+
+    async def stored() -> tuple[str | None, str | None]:
+        async with app.state.wiring.unit_of_work() as session:
+            budget = await session.get(Budget, budget_id)
+            assert budget is not None
+            return budget.stripe_customer_id, budget.stripe_payment_method_id
+
+    assert await stored() == (None, None)  # nothing is chargeable until Stripe says the card is saved
+    with fake_stripe.state.lock:  # the browser confirmed the card with Stripe.js
+        fake_stripe.state.objects[setup_id].update(status="succeeded", payment_method="pm_saved")
+    succeeded = event(setup_id, "setup_intent.succeeded", "evt_setup")
+    succeeded["data"] = {"object": {"id": setup_id, "object": "setup_intent"}}
+    body, headers = signed(succeeded)
+    client = anonymous()
+    response = await client.post("/api/v1/payments/stripe/webhook", content=body, headers=headers)
+    assert response.json()["outcome"] == "applied"
+    again_delivered = await client.post("/api/v1/payments/stripe/webhook", content=body, headers=headers)
+    assert again_delivered.json()["outcome"] == "duplicate"
+    assert await stored() == (customer["id"], "pm_saved")

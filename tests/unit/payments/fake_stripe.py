@@ -118,6 +118,11 @@ def _route(
     if method == "GET" and (match := re.fullmatch(r"/v1/payment_intents/([\w]+)", path)):
         found = state.objects.get(match[1])
         return (200, found) if found else _error(404, "invalid_request_error", "No such payment_intent")
+    if method == "GET" and (match := re.fullmatch(r"/v1/setup_intents/([\w]+)", path)):
+        found = state.objects.get(match[1])
+        return (200, found) if found else _error(404, "invalid_request_error", "No such setupintent")
+    if path == "/v1/customers":
+        return _simple(state, "cus", "customer", {"metadata": _metadata(form)})
     if path == "/v1/payment_intents":
         return _create_payment_intent(state, form)
     if match := re.fullmatch(r"/v1/payment_intents/(\w+)/capture", path):
@@ -130,6 +135,7 @@ def _route(
             "status": "requires_payment_method",
             "usage": form.get("usage"),
             "customer": form.get("customer"),
+            "payment_method": None,
         }
         status, obj = _simple(state, "seti", "setup_intent", fields)
         obj["client_secret"] = f"{obj['id']}_secret_x"
@@ -250,6 +256,6 @@ class FakeStripeServer(ThreadingHTTPServer):
         return [r for r in self.requests if r.method == "POST" and r.path.startswith(path_prefix)]
 
     def created(self, prefix: str) -> list[dict[str, Any]]:
-        """Objects actually created (not replays), by id prefix: `pi`, `re`, `tr`, `seti`."""
+        """Objects actually created (not replays), by id prefix: `pi`, `re`, `tr`, `seti`, `cus`."""
         with self.state.lock:
             return [o for i, o in self.state.objects.items() if i.startswith(f"{prefix}_")]
