@@ -23,11 +23,15 @@ CSRF_DETAIL = "This form has expired or was not sent from Slivers. Reload the pa
 
 # Constraint names the database may report, with what they mean to a person.
 CONSTRAINT_MESSAGES: dict[str, str] = {}
-CONSTRAINT_MESSAGES.update({
-    "ex_bookings_worker_no_overlap": "This worker is already booked at that time. Choose another time or worker.",
-    "uq_bookings_occurrence_seat": "This visit already has all the workers it needs.",
-    "uq_bookings_occurrence_worker_open": "This worker already has an offer or a booking for this visit.",
-})
+CONSTRAINT_MESSAGES.update(
+    {
+        "ex_bookings_worker_no_overlap": (
+            "This worker is already booked at that time. Choose another time or worker."
+        ),
+        "uq_bookings_occurrence_seat": "This visit already has all the workers it needs.",
+        "uq_bookings_occurrence_worker_open": "This worker already has an offer or a booking for this visit.",
+    }
+)
 
 
 def problem(

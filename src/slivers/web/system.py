@@ -33,8 +33,11 @@ class SystemController(Controller):
             async with wiring_of(state).engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception:
-            return Response({"status": "unavailable", "detail": "The database is not reachable."},
-                            status_code=503, media_type="application/problem+json")
+            return Response(
+                {"status": "unavailable", "detail": "The database is not reachable."},
+                status_code=503,
+                media_type="application/problem+json",
+            )
         return Response({"status": "ok"})
 
     @get("/about", operation_id="about", include_in_schema=False)

@@ -78,7 +78,9 @@ class TransactionMiddleware:
                 "status": 409,
                 "title": "Conflict",
                 "rule": "conflict",
-                "detail": "That change clashes with something saved at the same moment. Reload and try again.",
+                "detail": (
+                    "That change clashes with something saved at the same moment. Reload and try again."
+                ),
             }
         finally:
             await session.close()
