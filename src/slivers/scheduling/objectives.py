@@ -187,6 +187,7 @@ class _Terms:
             for clique in model.conflicts.cliques:
                 owner = int(p.p_worker[clique[0]])
                 model.model.add(sum(model.x[q] for q in clique) <= used[owner])
+            model.used = used
             return -sum(used.values())
 
         return Level(

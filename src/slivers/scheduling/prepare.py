@@ -16,6 +16,8 @@ from slivers.scheduling.model import Instance
 from slivers.scheduling.travel import FloatArray, IntArray, LatLon
 
 BoolArray = npt.NDArray[np.bool_]
+# Up to this many distinct places the whole travel matrix is computed once (1,500 places: 18 MB).
+MATRIX_PLACES = 1500
 
 
 class TravelCache:
@@ -27,13 +29,26 @@ class TravelCache:
         self._memo: dict[tuple[int, int], int] = {}
         self.lower = instance.travel.lower_bound(places) if len(places) else 0
         self.upper = instance.travel.upper_bound(places) if len(places) else 0
+        # With few places (a county has ~500 postcode sectors) every pair is looked up once, up front:
+        # the greedy and the conflict sweeps then index an array instead of calling the travel model.
+        self.matrix: IntArray | None = None
+        if 0 < len(places) <= MATRIX_PLACES:
+            n = len(places)
+            origins = np.repeat(np.arange(n), n)
+            destinations = np.tile(np.arange(n), n)
+            self.matrix = self._travel.between(places[origins], places[destinations]).reshape(n, n)
 
     def many(self, origins: IntArray, destinations: IntArray) -> IntArray:
         if len(origins) == 0:
             return np.zeros(0, dtype=np.int64)
+        if self.matrix is not None:
+            found: IntArray = self.matrix[origins, destinations]
+            return found
         return self._travel.between(self.places[origins], self.places[destinations])
 
     def get(self, origin: int, destination: int) -> int:
+        if self.matrix is not None:
+            return int(self.matrix[origin, destination])
         key = (origin, destination)
         found = self._memo.get(key)
         if found is None:

@@ -67,22 +67,58 @@ class Solver:
         self.settings = settings or Settings()
 
     def solve(self) -> Solution:
+        """The whole run (preparation, model building, search, bound, top-up, explanations) keeps
+        within `time_limit_s`: the search gets what is left after building, less a reserve for the
+        work after it, sized from how long the greedy took (the top-up is another greedy pass)."""
         started = time.perf_counter()
-        # Keep a tenth of the limit for the LP bound, the top-up and the explanations after the search.
-        deadline = started + self.settings.time_limit_s * 0.9
+        end = started + self.settings.time_limit_s
         prepared = prepare(self.instance)
+        if self.settings.mode is Mode.FILL and prepared.n_pairs > self.settings.decompose_above_pairs:
+            from slivers.scheduling.decompose import solve_decomposed  # decompose imports this module
+
+            return solve_decomposed(self, prepared, started)
+        greedy_started = time.perf_counter()
         greedy = greedy_plan(prepared, self.settings.mode)
+        reserve = self._reserve(time.perf_counter() - greedy_started)
         if prepared.n_pairs == 0:
             return self._finish(prepared, greedy, greedy, None, started)
+        plan, levels, bounds = self.optimise(prepared, greedy, end - reserve)
+        return self._finish(prepared, plan, greedy, (levels, bounds), started)
+
+    def _reserve(self, greedy_s: float) -> float:
+        """Seconds kept back for the top-up and the explanations after the search."""
+        return min(
+            0.3 * self.settings.time_limit_s, 1.2 * greedy_s + 0.02 * self.settings.time_limit_s + 0.05
+        )
+
+    def optimise(
+        self, prepared: Prepared, greedy: Plan, deadline: float, hint: Plan | None = None
+    ) -> tuple[Plan, list[Level], list[int]]:
+        """Build the model and search until `deadline`; the best of greedy, `hint` and CP-SAT, with
+        each level's bound."""
         model = self._build_model(prepared)
         levels = self._objective_levels(model)
-        plan, bounds = self._solve_stages(model, levels, greedy, deadline)
-        if self.settings.mode is Mode.FILL and bounds[0] > levels[0].evaluate(plan):
+        if hint is not None:
+            usable = set(zip(prepared.p_request.tolist(), prepared.p_worker.tolist(), strict=True))
+            hint = {r: item for r, item in hint.items() if all((r, w) in usable for w in item[0])}
+        start = greedy if hint is None or _key(levels, greedy) >= _key(levels, hint) else hint
+        if self.settings.mode is Mode.MIN_WORKERS:
+            from slivers.scheduling.min_workers import fewest_workers  # it imports this module
+
+            found = fewest_workers(self, model, levels, start, deadline)
+            if found is not None:
+                return found
+            # no plan filling everything turned up: the plain lexicographic stages from here
+        plan, bounds = self._solve_stages(model, levels, start, deadline)
+        left = deadline - time.perf_counter()
+        # building GLOP's rows in Python costs about 60 us a pair under load: only when it fits
+        lp_fits = left > 0.5 + 6e-5 * prepared.n_pairs
+        if self.settings.mode is Mode.FILL and bounds[0] > levels[0].evaluate(plan) and lp_fits:
             # GLOP holds every clique from the start, where CP-SAT's bound may not have caught up yet.
-            lp = filled_priority_bound(prepared, model.conflicts, max(1.0, deadline - time.perf_counter()))
+            lp = filled_priority_bound(prepared, model.conflicts, left)
             if lp is not None:
-                bounds[0] = min(bounds[0], lp)
-        return self._finish(prepared, plan, greedy, (levels, bounds), started)
+                bounds[0] = max(levels[0].evaluate(plan), min(bounds[0], lp))
+        return plan, levels, bounds
 
     def _build_model(self, prepared: Prepared) -> AssignmentModel:
         model = AssignmentModel(prepared, find_conflicts(prepared))
