@@ -231,8 +231,9 @@ def main() -> None:
         command = f"`.venv/bin/python bench/candidates.py --workers {args.workers} --runs {args.runs} " \
                   f"--databases {args.databases}`"
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     write_doc([
-        f"Run {stamp} on {machine()}.",
+        f"Run {stamp} on {machine()}; load average at the end {load} (other work shares the machine).",
         f"Command: {command}.",
         "",
         "One request (companionship and personal care, SG1, a Wednesday 10:00-12:00 a week ahead) against "
