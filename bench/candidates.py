@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "src"))
 from sqlalchemy import insert  # noqa: E402
 
 from slivers.accounts.models import Organisation, Person, User, Worker  # noqa: E402
-from slivers.clock import LONDON, FrozenClock  # noqa: E402
+from slivers.clock import FrozenClock  # noqa: E402
 from slivers.db.engine import create_engine, create_session_maker  # noqa: E402
 from slivers.db.migrate import upgrade  # noqa: E402
 from slivers.geo import sectors  # noqa: E402
@@ -64,12 +64,19 @@ def _rows(model: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def seed_rows(count: int, rng: random.Random) -> dict[Any, list[dict[str, Any]]]:
-    places = [(code, latlon) for code, latlon in sectors().items() if code.rstrip("0123456789 ")[:2] in AREAS
-              and code[:2].rstrip("0123456789") in AREAS]
+    places = [
+        (code, latlon)
+        for code, latlon in sectors().items()
+        if code.rstrip("0123456789 ")[:2] in AREAS and code[:2].rstrip("0123456789") in AREAS
+    ]
     org_id = uuid.uuid4()
-    tables: dict[Any, list[dict[str, Any]]] = {model: [] for model in (
-        Organisation, User, Worker, WorkerMarketProfile, AvailabilityRule, Credential, Booking)}
-    tables[Organisation].append({"id": org_id, "created_at": NOW, "updated_at": NOW, "name": "Bench", "kind": "charity"})
+    tables: dict[Any, list[dict[str, Any]]] = {
+        model: []
+        for model in (Organisation, User, Worker, WorkerMarketProfile, AvailabilityRule, Credential, Booking)
+    }
+    tables[Organisation].append(
+        {"id": org_id, "created_at": NOW, "updated_at": NOW, "name": "Bench", "kind": "charity"}
+    )
     codes = [(c.code, c.required_count) for c in DEFAULT_POLICY.credential_types]
     tasks = list(TASK_BITS)
     for index in range(count):
@@ -77,43 +84,87 @@ def seed_rows(count: int, rng: random.Random) -> dict[Any, list[dict[str, Any]]]
         sector, (lat, lon) = rng.choice(places)
         volunteer = rng.random() < 0.15
         offered = sorted(rng.sample(tasks, rng.randint(2, 6)))
-        tables[User].append({"id": user_id, "email": f"w{index}@bench.invalid", "password_hash": "x",
-                             "display_name": f"Worker {index}", "account_type": "worker", "is_active": True})
-        tables[Worker].append({
-            "id": worker_id, "user_id": user_id, "kind": "volunteer" if volunteer else "paid",
-            "status": "active" if rng.random() < 0.92 else rng.choice(("pending", "suspended")),
-            "status_reason": "", "first_name": f"W{index}", "organisation_id": org_id, "self_employed": False,
-            "home_postcode": f"{sector}AA", "max_travel_km": rng.choice((5, 8, 10, 15, 20, 25)),
-            "task_types": offered, "hourly_rate_pence": None if volunteer else rng.randint(1271, 2200),
-            "min_notice_minutes": rng.choice((60, 120, 240, 1440)), "min_visit_minutes": rng.choice((30, 60)),
-            "max_visit_minutes": rng.choice((180, 240, 480)), "max_minutes_per_day": 480,
-            "max_minutes_per_week": rng.choice((1200, 2400)), "instant_book": rng.random() < 0.3,
-            "attributes": {"languages": ["english"] + (["polish"] if rng.random() < 0.1 else [])},
-            "last_supervision_on": dt.date(2026, 11, 1),
-        })
+        tables[User].append(
+            {
+                "id": user_id,
+                "email": f"w{index}@bench.invalid",
+                "password_hash": "x",
+                "display_name": f"Worker {index}",
+                "account_type": "worker",
+                "is_active": True,
+            }
+        )
+        tables[Worker].append(
+            {
+                "id": worker_id,
+                "user_id": user_id,
+                "kind": "volunteer" if volunteer else "paid",
+                "status": "active" if rng.random() < 0.92 else rng.choice(("pending", "suspended")),
+                "status_reason": "",
+                "first_name": f"W{index}",
+                "organisation_id": org_id,
+                "self_employed": False,
+                "home_postcode": f"{sector}AA",
+                "max_travel_km": rng.choice((5, 8, 10, 15, 20, 25)),
+                "task_types": offered,
+                "hourly_rate_pence": None if volunteer else rng.randint(1271, 2200),
+                "min_notice_minutes": rng.choice((60, 120, 240, 1440)),
+                "min_visit_minutes": rng.choice((30, 60)),
+                "max_visit_minutes": rng.choice((180, 240, 480)),
+                "max_minutes_per_day": 480,
+                "max_minutes_per_week": rng.choice((1200, 2400)),
+                "instant_book": rng.random() < 0.3,
+                "attributes": {"languages": ["english"] + (["polish"] if rng.random() < 0.1 else [])},
+                "last_supervision_on": dt.date(2026, 11, 1),
+            }
+        )
         jitter_lat, jitter_lon = lat + rng.uniform(-0.01, 0.01), lon + rng.uniform(-0.015, 0.015)
-        tables[WorkerMarketProfile].append({"worker_id": worker_id, "home_lat": jitter_lat, "home_lon": jitter_lon,
-                                            "task_mask": task_mask(offered)})
+        tables[WorkerMarketProfile].append(
+            {
+                "worker_id": worker_id,
+                "home_lat": jitter_lat,
+                "home_lon": jitter_lon,
+                "task_mask": task_mask(offered),
+            }
+        )
         for _ in range(rng.randint(1, 3)):
             start = rng.choice((7, 8, 9, 12, 13, 17)) * 60
-            tables[AvailabilityRule].append({
-                "worker_id": worker_id, "kind": "weekly",
-                "weekday_mask": sum(1 << d for d in rng.sample(range(7), rng.randint(1, 5))),
-                "start_minute": start, "end_minute": min(start + rng.choice((180, 240, 360, 480)), 23 * 60),
-                "overnight": False, "from_date": dt.date(2026, 9, 1), "until_date": None,
-            })
+            tables[AvailabilityRule].append(
+                {
+                    "worker_id": worker_id,
+                    "kind": "weekly",
+                    "weekday_mask": sum(1 << d for d in rng.sample(range(7), rng.randint(1, 5))),
+                    "start_minute": start,
+                    "end_minute": min(start + rng.choice((180, 240, 360, 480)), 23 * 60),
+                    "overnight": False,
+                    "from_date": dt.date(2026, 9, 1),
+                    "until_date": None,
+                }
+            )
         missing = rng.choice([None] * 8 + ["dbs_enhanced", "moving_handling"])
         for code, required in codes:
             if code == missing:
                 continue
             for _ in range(required):
-                tables[Credential].append({
-                    "worker_id": worker_id, "type_code": code, "status": "verified",
-                    "issued_on": dt.date(2026, rng.randint(1, 10), 1), "submitted_at": NOW, "decided_at": NOW,
-                    "decision_reason": "", "certificate_number": "001234567890", "level": "enhanced",
-                    "barred_adults_checked": True, "barred_children_checked": True, "on_update_service": False,
-                })
-    return {model: _rows(model, rows) if model is not Organisation else rows for model, rows in tables.items()}
+                tables[Credential].append(
+                    {
+                        "worker_id": worker_id,
+                        "type_code": code,
+                        "status": "verified",
+                        "issued_on": dt.date(2026, rng.randint(1, 10), 1),
+                        "submitted_at": NOW,
+                        "decided_at": NOW,
+                        "decision_reason": "",
+                        "certificate_number": "001234567890",
+                        "level": "enhanced",
+                        "barred_adults_checked": True,
+                        "barred_children_checked": True,
+                        "on_update_service": False,
+                    }
+                )
+    return {
+        model: _rows(model, rows) if model is not Organisation else rows for model, rows in tables.items()
+    }
 
 
 async def seed(url: str, count: int) -> Slot:
@@ -124,15 +175,23 @@ async def seed(url: str, count: int) -> Slot:
     async with maker() as session:
         for model, rows in tables.items():
             for offset in range(0, len(rows), CHUNK):
-                await session.execute(insert(model), rows[offset:offset + CHUNK])
+                await session.execute(insert(model), rows[offset : offset + CHUNK])
         owner = tables[User][0]["id"]
         person = Person(display_name="Grace", home_postcode="SG1 2AB", created_by_id=owner)
         session.add(person)
         await session.flush()
         place = place_of("SG1 2AB", field="postcode")
-        request = CareRequest(person_id=person.id, created_by_id=owner, task_types=["companionship", "personal_care"],
-                              postcode=place.postcode, lat=place.lat, lon=place.lon, nation="england",
-                              budget_id=uuid.uuid4(), hard_requirements={})
+        request = CareRequest(
+            person_id=person.id,
+            created_by_id=owner,
+            task_types=["companionship", "personal_care"],
+            postcode=place.postcode,
+            lat=place.lat,
+            lon=place.lon,
+            nation="england",
+            budget_id=uuid.uuid4(),
+            hard_requirements={},
+        )
         session.add(request)
         await session.flush()
         occurrence = RequestOccurrence(request_id=request.id, position=0, start_at=VISIT[0], end_at=VISIT[1])
@@ -142,9 +201,20 @@ async def seed(url: str, count: int) -> Slot:
         workers = [w["id"] for w in tables[Worker]]
         for worker_id in rng.sample(workers, count // 5):
             start = VISIT[0] + dt.timedelta(hours=rng.choice((-4, -3, -2, 2, 3, 4, 24, 48)))
-            session.add(Booking(request_id=request.id, occurrence_id=occurrence.id, person_id=person.id,
-                                worker_id=worker_id, booked_by_id=owner, status="completed", start_at=start,
-                                end_at=start + dt.timedelta(hours=2), lat=place.lat, lon=place.lon))
+            session.add(
+                Booking(
+                    request_id=request.id,
+                    occurrence_id=occurrence.id,
+                    person_id=person.id,
+                    worker_id=worker_id,
+                    booked_by_id=owner,
+                    status="completed",
+                    start_at=start,
+                    end_at=start + dt.timedelta(hours=2),
+                    lat=place.lat,
+                    lon=place.lon,
+                )
+            )
         await session.commit()
         slot = Slot(request, occurrence, person)
     await engine.dispose()
@@ -168,8 +238,12 @@ async def measure(url: str, slot: Slot, runs: int) -> dict[str, float]:
             timings.append(elapsed)
     await engine.dispose()
     timings.sort()
-    return {"p50": statistics.median(timings), "p95": timings[int(0.95 * (len(timings) - 1))],
-            "max": timings[-1], "candidates": float(found)}
+    return {
+        "p50": statistics.median(timings),
+        "p95": timings[int(0.95 * (len(timings) - 1))],
+        "max": timings[-1],
+        "candidates": float(found),
+    }
 
 
 @contextlib.contextmanager
@@ -223,29 +297,35 @@ def main() -> None:
             seeded = time.perf_counter() - began
             result = asyncio.run(measure(url, slot, args.runs))
         verdict = "met" if result["p95"] <= TARGET_P95_MS else f"missed (≤{TARGET_P95_MS:g} ms)"
-        rows.append(f"| {kind} | {args.workers} | {int(result['candidates'])} | {result['p50']:.1f} | "
-                    f"{result['p95']:.1f} | {result['max']:.1f} | {seeded:.0f} | {verdict} |")
+        rows.append(
+            f"| {kind} | {args.workers} | {int(result['candidates'])} | {result['p50']:.1f} | "
+            f"{result['p95']:.1f} | {result['max']:.1f} | {seeded:.0f} | {verdict} |"
+        )
         print(rows[-1], flush=True)
     command = "`.venv/bin/python bench/candidates.py`"
     if (args.workers, args.runs, args.databases) != (10_000, 100, "sqlite,postgresql"):
-        command = f"`.venv/bin/python bench/candidates.py --workers {args.workers} --runs {args.runs} " \
-                  f"--databases {args.databases}`"
+        command = (
+            f"`.venv/bin/python bench/candidates.py --workers {args.workers} --runs {args.runs} "
+            f"--databases {args.databases}`"
+        )
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    write_doc([
-        f"Run {stamp} on {machine()}; load average at the end {load} (other work shares the machine).",
-        f"Command: {command}.",
-        "",
-        "One request (companionship and personal care, SG1, a Wednesday 10:00-12:00 a week ahead) against "
-        "workers seeded across SG, AL, LU, HP, WD, EN and MK sectors (1-3 weekly patterns each, 92% active, "
-        "~1 in 5 missing a credential, a fifth with visits that week). Time is the whole candidate list in "
-        "process: the narrowing query, availability, bookings, strikes, vetting loads and the pure ranking, "
-        f"over {args.runs} runs after 3 warm-up runs.",
-        "",
-        "| database | workers | candidates | p50 ms | p95 ms | max ms | seed s | target p95 ≤ 30 ms |",
-        "|---|---|---|---|---|---|---|---|",
-        *rows,
-    ])
+    write_doc(
+        [
+            f"Run {stamp} on {machine()}; load average at the end {load} (other work shares the machine).",
+            f"Command: {command}.",
+            "",
+            "One request (companionship and personal care, SG1, a Wednesday 10:00-12:00 a week ahead) against "
+            "workers seeded across SG, AL, LU, HP, WD, EN and MK sectors (1-3 weekly patterns each, 92% active, "
+            "~1 in 5 missing a credential, a fifth with visits that week). Time is the whole candidate list in "
+            "process: the narrowing query, availability, bookings, strikes, vetting loads and the pure ranking, "
+            f"over {args.runs} runs after 3 warm-up runs.",
+            "",
+            "| database | workers | candidates | p50 ms | p95 ms | max ms | seed s | target p95 ≤ 30 ms |",
+            "|---|---|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
 
 
 if __name__ == "__main__":
