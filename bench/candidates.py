@@ -315,10 +315,11 @@ def main() -> None:
             f"Run {stamp} on {machine()}; load average at the end {load} (other work shares the machine).",
             f"Command: {command}.",
             "",
-            "One request (companionship and personal care, SG1, a Wednesday 10:00-12:00 a week ahead) against "
-            "workers seeded across SG, AL, LU, HP, WD, EN and MK sectors (1-3 weekly patterns each, 92% active, "
-            "~1 in 5 missing a credential, a fifth with visits that week). Time is the whole candidate list in "
-            "process: the narrowing query, availability, bookings, strikes, vetting loads and the pure ranking, "
+            "One request (companionship and personal care, SG1, a Wednesday 10:00-12:00 a week "
+            "ahead) against workers seeded across SG, AL, LU, HP, WD, EN and MK sectors (1-3 weekly "
+            "patterns each, 92% active, ~1 in 5 missing a credential, a fifth with visits that week). "
+            "Time is the whole candidate list in process: the narrowing query, availability, bookings, "
+            "strikes, vetting loads and the pure ranking, "
             f"over {args.runs} runs after 3 warm-up runs.",
             "",
             "| database | workers | candidates | p50 ms | p95 ms | max ms | seed s | target p95 ≤ 30 ms |",
