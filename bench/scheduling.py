@@ -83,6 +83,11 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 
+def load_average() -> str:
+    path = Path("/proc/loadavg")
+    return " ".join(path.read_text().split()[:3]) if path.exists() else "unknown"
+
+
 def synthetic_table(rows: list[dict[str, object]]) -> list[str]:
     out = [
         "| size | requests × workers | pairs | filled | filled priority | bound | gap | greedy | wall s "
@@ -173,6 +178,7 @@ def main() -> None:
         files = files[:5]
     smptsp_limit = 10.0 if args.quick else args.smptsp_limit
     started = dt.datetime.now(dt.UTC)
+    load_at_start = load_average()
 
     # SMPTSP first: the synthetic XL run is the longest and comes last.
     smptsp: list[dict[str, object]] = []
@@ -211,6 +217,8 @@ def main() -> None:
 
     lines = [
         f"Run {started:%Y-%m-%d %H:%M} UTC on {machine()}; solver num_workers = 2.",
+        f"Load average (1, 5, 15 min) at the start: {load_at_start}; at the end: {load_average()}"
+        " (the machine is shared with other engineers' test runs).",
         f"Command: `.venv/bin/python bench/scheduling.py {' '.join(sys.argv[1:])}`".rstrip() + ".",
         "",
         "Synthetic county weeks (seeded generator, real Hertfordshire/Bedfordshire postcode sectors;"

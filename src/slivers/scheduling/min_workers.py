@@ -18,11 +18,15 @@ import time
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 
+from slivers.scheduling.conflicts import Conflicts
 from slivers.scheduling.cpsat_model import AssignmentModel
 from slivers.scheduling.greedy import Plan
-from slivers.scheduling.objectives import Level
+from slivers.scheduling.objectives import Level, levels_for
+from slivers.scheduling.prepare import Prepared
+from slivers.scheduling.settings import Mode
 
 if TYPE_CHECKING:
     from slivers.scheduling.solver import Solver
@@ -41,11 +45,20 @@ def fewest_workers(
     the caller optimises the levels in order from `start`)."""
     p = model.prepared
     fillable = [r for r, filled in model.filled.items() if len(model.pairs_of[r]) >= p.r_needed[r]]
-    levels[1].expr()  # builds model.used and the per-worker cliques tied to it
-    used = model.used
     tight, lower = _tight_moments(
         p.r_start, p.r_duration, p.r_needed, [r for r in fillable if not p.r_flexible[r]]
     )
+    if levels[0].evaluate(start) == levels[0].high and -levels[1].evaluate(start) == lower:
+        # the greedy already covers everything with as few workers as the bound: nothing to search
+        bounds = [level.high for level in levels]
+        bounds[1] = -lower
+        levels[1].expr()
+        model.model.add(sum(model.used.values()) <= lower)
+        for r, filled in model.filled.items():
+            model.model.add(filled == int(r in start))
+        return _LaterLevels(solver, model, levels, start, bounds, deadline).solve()
+    levels[1].expr()  # builds model.used and the per-worker cliques tied to it
+    used = model.used
     cover = model.model.new_bool_var("")  # fill every fillable request (fixed true while searching)
     at_lower = model.model.new_bool_var("")  # the solution uses no more than `lower` workers
     total = sum(used.values())
@@ -101,6 +114,28 @@ def fewest_workers(
     model.model.add(sum(used.values()) <= best)
     rest = _LaterLevels(solver, model, levels, plan, bounds, deadline)
     return rest.solve()
+
+
+def greedy_at_bound(prepared: Prepared, greedy: Plan) -> tuple[Plan, list[Level], list[int]] | None:
+    """The greedy plan with its bounds when it is provably optimal on every level (it fills every
+    fillable request with as few workers as the max-overlap bound, the later levels at their best)."""
+    shell = AssignmentModel(prepared, Conflicts([], np.zeros((0, 2), dtype=np.int64), {}), variables=False)
+    levels = levels_for(Mode.MIN_WORKERS, shell)
+    fillable = [r for r in shell.filled if len(shell.pairs_of[r]) >= prepared.r_needed[r]]
+    _, lower = _tight_moments(
+        prepared.r_start,
+        prepared.r_duration,
+        prepared.r_needed,
+        [r for r in fillable if not prepared.r_flexible[r]],
+    )
+    values = [level.evaluate(greedy) for level in levels]
+    if (
+        values[0] != levels[0].high
+        or -values[1] != lower
+        or any(v != lv.high for v, lv in zip(values[2:], levels[2:], strict=True))
+    ):
+        return None
+    return greedy, levels, values
 
 
 def _tight_moments(
@@ -194,6 +229,10 @@ class _LaterLevels:
             left = self.deadline - time.perf_counter()
             if left < 0.05:
                 break
+            if levels[i].evaluate(plan) == levels[i].high:
+                continue  # at its bound already (no travel at all, say)
+            if not model.used:
+                break  # the workers used are not held in the model: leave the later levels as they are
             objective = levels[i].expr()
             model.model.maximize(objective)
             model.hint_plan(plan)

@@ -28,6 +28,8 @@ from slivers.scheduling.settings import Mode, Settings
 from slivers.scheduling.solution import LevelResult, Solution, Status
 
 STAGE_RANGE_LIMIT = 2**40
+# CP-SAT stops its search (keeping the best found) rather than grow past this
+MAX_MEMORY_MB = 1800
 LARGE_FILL_PAIRS = 20_000
 # The first stage holds the most important level: it gets most of the time left.
 FIRST_STAGE_SHARE = 0.7
@@ -96,6 +98,12 @@ class Solver:
     ) -> tuple[Plan, list[Level], list[int]]:
         """Build the model and search until `deadline`; the best of greedy, `hint` and CP-SAT, with
         each level's bound."""
+        if self.settings.mode is Mode.MIN_WORKERS and hint is None:
+            from slivers.scheduling.min_workers import greedy_at_bound  # it imports this module
+
+            done = greedy_at_bound(prepared, greedy)
+            if done is not None:
+                return done  # nothing to search for: skip building the model
         model = self._build_model(prepared)
         levels = self._objective_levels(model)
         if hint is not None:
@@ -170,6 +178,7 @@ class Solver:
         params.random_seed = self.settings.seed
         params.relative_gap_limit = self.settings.relative_gap
         params.log_search_progress = self.settings.log_search
+        params.max_memory_in_mb = MAX_MEMORY_MB
         return solver
 
     @staticmethod
