@@ -12,8 +12,11 @@ from dataclasses import asdict
 
 import anyio.to_thread
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from slivers.accounts.models import OrganisationMember, OrgRole, Worker
 from slivers.logs import get_logger
+from slivers.notifications.service import enqueue
 from slivers.payments.models import BookingCharge, Budget, CardPayment, PaymentAction
 from slivers.payments.providers import (
     ActionKind,
@@ -112,7 +115,36 @@ async def _failed(wiring: Wiring, action_id: uuid.UUID, error: Exception) -> Non
         action.attempts += 1
         action.last_error = f"{type(error).__name__}: {error}"[:500]
         if action.attempts >= MAX_ATTEMPTS:
-            action.status = "failed"  # a coordinator sees it; the ledger already holds the truth
+            action.status = "failed"  # the ledger already holds the truth; a coordinator is told
+            await _tell_coordinators(session, wiring, action)
+
+
+async def _tell_coordinators(session: AsyncSession, wiring: Wiring, action: PaymentAction) -> None:
+    """Message the coordinators of the worker's organisation (once per action, by its key)."""
+    charge = await session.scalar(select(BookingCharge).where(BookingCharge.booking_id == action.booking_id))
+    worker = await session.get(Worker, charge.worker_id) if charge is not None else None
+    if worker is None or worker.organisation_id is None:
+        return
+    coordinators = await session.scalars(
+        select(OrganisationMember.user_id).where(
+            OrganisationMember.organisation_id == worker.organisation_id,
+            OrganisationMember.role == OrgRole.COORDINATOR.value,
+        )
+    )
+    for user_id in coordinators:
+        await enqueue(
+            session,
+            wiring.clock,
+            recipient_id=user_id,
+            template="payments_provider_action_failed",
+            data={
+                "action": action.action,
+                "booking_id": str(action.booking_id),
+                "attempts": action.attempts,
+                "error": action.last_error.split(":")[0],  # the error's type, not Stripe's text
+            },
+            dedupe_key=f"{action.key}:failed:{user_id}",
+        )
 
 
 async def run_due_actions(wiring: Wiring) -> int:
