@@ -149,7 +149,14 @@ def vetted_worker(
     if kind == "volunteer":
         held = london_now().date().isoformat()
         _ok(coordinator.client.post(f"/api/v1/workers/{worker_id}/supervision", json={"held_on": held}), 201)
-    profile = {
+    _ok(client.put("/api/v1/workers/me", json=profile_body(kind, tasks, min_notice_minutes)))
+    if free is not None:
+        add_free(client, *free)
+    return client, email, worker_id
+
+
+def profile_body(kind: str, tasks: tuple[str, ...], min_notice_minutes: int = 120) -> dict[str, Any]:
+    profile: dict[str, Any] = {
         "home_postcode": "SG1 2AA",
         "max_travel_km": 20,
         "task_types": list(tasks),
@@ -160,10 +167,7 @@ def vetted_worker(
     }
     if kind == "paid":
         profile["hourly_rate_pence"] = 1500
-    _ok(client.put("/api/v1/workers/me", json=profile))
-    if free is not None:
-        add_free(client, *free)
-    return client, email, worker_id
+    return profile
 
 
 def add_free(worker: httpx.Client, start: datetime, end: datetime) -> None:
@@ -225,3 +229,49 @@ def act(
 ) -> dict[str, Any]:
     result: dict[str, Any] = _ok(client.post(f"/api/v1/bookings/{booking_id}/{action}", json=body or {}))
     return result
+
+
+def need(
+    carer: httpx.Client,
+    person_id: str,
+    start: datetime,
+    end: datetime,
+    tasks: tuple[str, ...] = ("companionship",),
+) -> str:
+    """An open request for the slot, offered to nobody yet: the request's id."""
+    body = {
+        "person_id": person_id,
+        "task_types": list(tasks),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+    }
+    return str(_ok(carer.post("/api/v1/requests", json=body), 201)["id"])
+
+
+def run_sweep(server: dict[str, Any], job_id: str) -> int:
+    """Run one scheduler sweep in this process against the server's database, as `slivers scheduler`
+    would. In a thread of its own: Playwright's sync API keeps an event loop running in this one."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from slivers.config import Settings
+    from slivers.jobs.registry import all_jobs, run_once
+    from slivers.wiring import Wiring
+
+    env = server["env"]
+    job = next(j for j in all_jobs() if j.id == job_id)
+
+    async def sweep() -> int:
+        settings = Settings(
+            database_url=env["SLIVERS_DATABASE_URL"],
+            data_dir=Path(env["SLIVERS_DATA_DIR"]),
+            secret_key=env["SLIVERS_SECRET_KEY"],
+        )
+        wiring = Wiring.build(settings)
+        try:
+            return await run_once(wiring, job)
+        finally:
+            await wiring.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, sweep()).result()

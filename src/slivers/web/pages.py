@@ -14,6 +14,7 @@ from slivers.web.bookings_pages import BookingsPages
 from slivers.web.budget_pages import BudgetPages
 from slivers.web.circle_pages import CirclePages, InvitationPages
 from slivers.web.desk_pages import DeskPages
+from slivers.web.matching_pages import MatchingPages
 from slivers.web.people_pages import PeoplePages
 from slivers.web.worker_pages import WorkerPages
 
@@ -26,5 +27,6 @@ PAGE_HANDLERS: list[Any] = [
     BookingsPages,
     WorkerPages,
     DeskPages,
+    MatchingPages,
     BudgetPages,
 ]
