@@ -99,14 +99,23 @@ async def read_form(
     return Form(fields=names, values=values, prefix=prefix)
 
 
-def build(struct_type: type[T], data: dict[str, Any], form: Form, messages: dict[str, str]) -> T | None:
-    """Make the service's request structure; a failed constraint becomes that field's plain message."""
+def build(
+    struct_type: type[T],
+    data: dict[str, Any],
+    form: Form,
+    messages: dict[str, str],
+    *,
+    rename: dict[str, str] | None = None,
+) -> T | None:
+    """Make the service's request structure; a failed constraint becomes that field's plain message.
+    `rename` maps a service field to the page's field that asks it (in other units, say)."""
     try:
         return msgspec.convert(data, struct_type)
     except msgspec.ValidationError as error:
         text = str(error)
         name = text.rsplit("`$.", 1)[-1].rstrip("`").split(".")[0].split("[")[0] if "`$." in text else GENERAL
-        form.add_error(name, messages.get(name, "Check this answer and try again."))
+        message = messages.get(name, "Check this answer and try again.")
+        form.add_error((rename or {}).get(name, name), message)
         return None
 
 

@@ -16,6 +16,7 @@ from slivers.web.circle_pages import CirclePages, InvitationPages
 from slivers.web.desk_pages import DeskPages
 from slivers.web.matching_pages import MatchingPages
 from slivers.web.people_pages import PeoplePages
+from slivers.web.profile_pages import ProfilePages
 from slivers.web.worker_pages import WorkerPages
 
 PAGE_HANDLERS: list[Any] = [
@@ -26,6 +27,7 @@ PAGE_HANDLERS: list[Any] = [
     BookingPages,
     BookingsPages,
     WorkerPages,
+    ProfilePages,
     DeskPages,
     MatchingPages,
     BudgetPages,

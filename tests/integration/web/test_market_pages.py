@@ -73,3 +73,53 @@ async def test_worker_pattern_and_credential_forms(market: Market) -> None:
     assert 'id="issued_on-error"' in refused.text  # type: ignore[attr-defined]
     assert (await worker.get("/work/credentials")).status_code == 200
     assert (await worker.get("/work")).status_code == 200
+
+
+async def test_a_worker_reads_and_changes_their_profile(market: Market) -> None:
+    worker = await market.worker(languages=["english", "polish"], gender="female", attributes={"bsl": True})
+    page = await worker.get("/work/profile")
+    assert page.status_code == 200
+    assert "Up to 15 km" in page.text
+    assert "Company or sitting, light housework, personal care" in page.text
+    assert "£14.00 an hour" in page.text
+    assert "The National Living Wage is £12.71 an hour" in page.text
+    assert "English, Polish" in page.text
+    assert "Off: you accept or decline each offer" in page.text
+
+    fields = {
+        "home_postcode": "SG2 7AA",
+        "max_travel_km": "10",
+        "task_types": ["companionship", "escort"],
+        "hourly_rate": "12.00",
+        "min_notice_minutes": "240",
+        "min_visit_minutes": "60",
+        "max_visit_minutes": "180",
+        "hours_per_day": "6",
+        "hours_per_week": "25.5",
+        "instant_book": "yes",
+        "languages": "English, Welsh",
+    }
+    low = await post_form(worker, "/work/profile", fields)
+    assert low.status_code == 400  # type: ignore[attr-defined]
+    assert 'id="hourly_rate-error"' in low.text  # type: ignore[attr-defined]
+    assert "at least the National Living Wage, £12.71" in low.text  # type: ignore[attr-defined]
+    assert 'value="SG2 7AA"' in low.text  # type: ignore[attr-defined]
+    day_over_week = await post_form(
+        worker, "/work/profile", fields | {"hourly_rate": "13", "hours_per_day": "30"}
+    )
+    assert 'href="#hours_per_day"' in day_over_week.text  # type: ignore[attr-defined]
+    saved = await post_form(worker, "/work/profile", fields | {"hourly_rate": "£13.50"})
+    assert saved.status_code == 303  # type: ignore[attr-defined]
+    profile = (await worker.get("/api/v1/workers/me")).json()
+    assert profile["hourly_rate_pence"] == 1350
+    assert profile["max_minutes_per_week"] == 1530
+    assert profile["instant_book"] is True
+    assert profile["attributes"] == {"bsl": True, "gender": "female", "languages": ["english", "welsh"]}
+    shown = await worker.get("/work/profile")
+    assert "6 hours a day, 25.5 hours a week" in shown.text
+    assert "4 hours" in shown.text
+
+    volunteer = await market.worker("volunteer")
+    page = await volunteer.get("/work/profile")
+    assert "volunteers give their time" in page.text
+    assert 'name="hourly_rate"' not in page.text
