@@ -19,6 +19,7 @@ from tests.e2e.browser import FOCUS_IS_VISIBLE, MODES, Ui
 from tests.e2e.market import (
     Coordinator,
     act,
+    add_free,
     at,
     carer_with_person,
     need,
@@ -57,6 +58,13 @@ STOPS = [
     Stop("cancel", "carer", lambda s: f"/bookings/{s.ids['coming']}/cancel", "Cancel this visit?"),
     Stop("finished", "carer", lambda s: f"/bookings/{s.ids['finished']}", "Visit"),
     Stop("dispute", "carer", lambda s: f"/bookings/{s.ids['finished']}/dispute", "Dispute the timesheet"),
+    Stop("disputes", "coordinator", lambda s: "/desk/disputes", "Disputed timesheets"),
+    Stop(
+        "settle",
+        "coordinator",
+        lambda s: f"/desk/disputes/{s.ids['disputed']}",
+        "Settle a disputed timesheet",
+    ),
     Stop("budgets", "carer", lambda s: f"/people/{s.ids['person']}/budgets", "Budgets for Nell Tour"),
     Stop("statement", "carer", lambda s: f"/budgets/{s.ids['budget']}/statement", "Budget statement"),
 ]
@@ -69,8 +77,9 @@ def scene(server: dict[str, Any], coordinator: Coordinator) -> Scene:
     thursday = next_weekday(THURSDAY)
     start = soon(15)
     volunteer, _, volunteer_id = vetted_worker(
-        server, coordinator, "Vic Tour", free=(at(thursday, 9), at(thursday, 12))
+        server, coordinator, "Vic Tour", free=(at(thursday, 9), at(thursday, 12)), min_notice_minutes=0
     )
+    add_free(volunteer, start - timedelta(minutes=30), start + timedelta(hours=2))
     paid, _, paid_id = vetted_worker(
         server,
         coordinator,
@@ -89,6 +98,10 @@ def scene(server: dict[str, Any], coordinator: Coordinator) -> Scene:
     act(paid, finished, "accept")
     act(paid, finished, "check-in")
     act(paid, finished, "check-out", {"visit_notes": "Tea and a walk."})
+    disputed = offer(carer, person_id, volunteer_id, start, start + timedelta(hours=1))
+    for action in ("accept", "check-in", "check-out"):
+        act(volunteer, disputed, action)
+    act(carer, disputed, "dispute", {"reason": "Vic left after ten minutes."})
     coming = offer(carer, person_id, paid_id, at(thursday, 14), at(thursday, 15), budget_id=budget_id)
     act(paid, coming, "accept")
     need(carer, person_id, at(thursday, 10), at(thursday, 11))  # unmet demand: asked, nobody offered yet
@@ -101,6 +114,7 @@ def scene(server: dict[str, Any], coordinator: Coordinator) -> Scene:
             "budget": budget_id,
             "finished": finished,
             "coming": coming,
+            "disputed": disputed,
         },
     )
 

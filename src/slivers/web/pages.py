@@ -14,6 +14,7 @@ from slivers.web.bookings_pages import BookingsPages
 from slivers.web.budget_pages import BudgetPages
 from slivers.web.circle_pages import CirclePages, InvitationPages
 from slivers.web.desk_pages import DeskPages
+from slivers.web.dispute_pages import DisputePages
 from slivers.web.matching_pages import MatchingPages
 from slivers.web.people_pages import PeoplePages
 from slivers.web.profile_pages import ProfilePages
@@ -30,5 +31,6 @@ PAGE_HANDLERS: list[Any] = [
     ProfilePages,
     DeskPages,
     MatchingPages,
+    DisputePages,
     BudgetPages,
 ]

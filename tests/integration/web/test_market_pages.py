@@ -3,6 +3,10 @@ the budget and its statement, unmet demand for coordinators only, and the worker
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from tests.integration.conftest import ApiClient
 from tests.integration.market.conftest import Market
 from tests.integration.web.test_pages import post_form
 
@@ -123,3 +127,56 @@ async def test_a_worker_reads_and_changes_their_profile(market: Market) -> None:
     page = await volunteer.get("/work/profile")
     assert "volunteers give their time" in page.text
     assert 'name="hourly_rate"' not in page.text
+
+
+async def _disputed(market: Market, start: str, end: str) -> tuple[ApiClient, dict[str, Any]]:
+    """A visit done and checked out, then disputed by the carer: (carer, booking)."""
+    worker = await market.worker()
+    carer, person_id = await market.carer()
+    request = await market.request(carer, person_id, start=start, end=end)
+    booking = await market.book(carer, request, worker)
+    for action in ("accept", "check-in", "check-out"):
+        if action == "check-in":
+            market.clock.set(datetime.fromisoformat(start.replace("Z", "+00:00")))
+        if action == "check-out":
+            market.clock.set(datetime.fromisoformat(end.replace("Z", "+00:00")))
+        done = await worker.post(f"/api/v1/bookings/{booking['id']}/{action}", json={})
+        assert done.status_code == 200, done.text
+    disputed = await carer.post(
+        f"/api/v1/bookings/{booking['id']}/dispute", json={"reason": "She left at 11."}
+    )
+    assert disputed.status_code == 200, disputed.text
+    return carer, booking
+
+
+async def test_a_coordinator_settles_a_disputed_timesheet(market: Market) -> None:
+    coordinator = await market.coordinator()
+    carer, first = await _disputed(market, SOON_START, SOON_END)
+    _, second = await _disputed(market, "2026-11-26T14:00:00Z", "2026-11-26T15:00:00Z")
+
+    listed = await coordinator.get("/desk/disputes")
+    assert listed.status_code == 200
+    assert f'href="/desk/disputes/{first["id"]}"' in listed.text
+    assert "She left at 11." in listed.text
+    page = await coordinator.get(f"/desk/disputes/{first['id']}")
+    assert "2 hours" in page.text
+    refused = await post_form(coordinator, f"/desk/disputes/{first['id']}", {"reason": ""})
+    assert refused.status_code == 400  # type: ignore[attr-defined]
+    assert 'href="#outcome"' in refused.text  # type: ignore[attr-defined]
+    assert 'id="reason-error"' in refused.text  # type: ignore[attr-defined]
+
+    approved = await post_form(
+        coordinator,
+        f"/desk/disputes/{first['id']}",
+        {"outcome": "approve", "reason": "Both agree on 2 hours."},
+    )
+    assert approved.status_code == 303  # type: ignore[attr-defined]
+    assert (await carer.get(f"/api/v1/bookings/{first['id']}")).json()["status"] == "approved"
+    cancelled = await post_form(
+        coordinator, f"/desk/disputes/{second['id']}", {"outcome": "cancel", "reason": "Nobody came."}
+    )
+    assert cancelled.status_code == 303  # type: ignore[attr-defined]
+    assert (await coordinator.get("/desk/disputes")).text.count("/desk/disputes/") == 0
+    assert (await coordinator.get(f"/desk/disputes/{first['id']}")).status_code == 404
+    assert (await carer.get("/desk/disputes")).status_code == 403
+    assert (await carer.get(f"/desk/disputes/{second['id']}")).status_code == 403
