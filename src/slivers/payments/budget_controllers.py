@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
@@ -17,6 +17,7 @@ from slivers.clock import Clock
 from slivers.payments.budget_service import BudgetService
 from slivers.payments.schemas import BudgetCreate, BudgetRead, TopUpCreate, TopUpRead
 from slivers.payments.statement_service import StatementService
+from slivers.web.rendering import csrf_token_of, navigation_for
 
 PeriodFrom = Annotated[date | None, QueryParameter(name="from", description="First day (Europe/London)")]
 PeriodTo = Annotated[date | None, QueryParameter(name="to", description="Day after the last (exclusive)")]
@@ -89,6 +90,7 @@ class BudgetController(Controller):
     @get("/budgets/{budget_id:uuid}/statement", operation_id="getBudgetStatement")
     async def statement(
         self,
+        request: Request[Any, Any, Any],
         budget_id: FromPath[uuid.UUID],
         actor: NamedDependency[Actor],
         statements: NamedDependency[StatementService],
@@ -98,7 +100,13 @@ class BudgetController(Controller):
     ) -> Response[str]:
         """The period's visits, fees, top-ups and holds with running balances, as CSV or a printable page."""
         if format == "html":
-            page = await statements.html(actor, budget_id, period_from, period_to)
+            layout = {
+                "actor": actor,
+                "nav": navigation_for(actor),
+                "current_path": request.url.path,
+                "csrf_token_value": csrf_token_of(request),
+            }
+            page = await statements.html(actor, budget_id, period_from, period_to, layout)
             return Response(page, media_type="text/html; charset=utf-8")
         body = await statements.csv(actor, budget_id, period_from, period_to)
         return Response(

@@ -6,8 +6,16 @@ from typing import Any
 
 from slivers.payments.budget_controllers import BudgetController
 from slivers.payments.card_controllers import card_setup
+from slivers.payments.connect_controllers import PayoutAccountController
 from slivers.payments.expense_controllers import ExpenseController
 from slivers.payments.payout_controllers import PayoutController
 from slivers.payments.webhook_controller import stripe_webhook
 
-HANDLERS: list[Any] = [BudgetController, ExpenseController, PayoutController, card_setup, stripe_webhook]
+HANDLERS: list[Any] = [
+    BudgetController,
+    ExpenseController,
+    PayoutController,
+    PayoutAccountController,
+    card_setup,
+    stripe_webhook,
+]

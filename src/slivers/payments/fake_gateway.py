@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from slivers.payments.stripe_gateway import (
+    ConnectAccountState,
     IntentResult,
     RefundResult,
     SetupResult,
@@ -19,7 +20,7 @@ from slivers.payments.stripe_gateway import (
     transfer_group,
 )
 
-R = TypeVar("R", IntentResult, SetupResult, RefundResult, TransferResult, str)
+R = TypeVar("R", IntentResult, SetupResult, RefundResult, TransferResult, ConnectAccountState, str)
 
 
 class FakeStripeError(Exception):
@@ -41,6 +42,8 @@ class InMemoryStripeGateway:
         self.transfers: list[TransferResult] = []
         self.refunds: list[RefundResult] = []
         self.setups: dict[str, SetupState] = {}
+        self.accounts: dict[str, ConnectAccountState] = {}
+        self.transfer_keys: dict[str, str] = {}  # transfer id -> our key (Stripe's metadata)
         self._by_key: dict[str, tuple[str, tuple[tuple[str, object], ...], object]] = {}
         self._ids = itertools.count(1)
 
@@ -146,6 +149,7 @@ class InMemoryStripeGateway:
         def act() -> TransferResult:
             result = TransferResult(self._new_id("tr"), amount_pence, destination, transfer_group(booking_id))
             self.transfers.append(result)
+            self.transfer_keys[result.id] = key
             return result
 
         params = {"booking": booking_id, "amount": amount_pence, "to": destination, "source": source_charge}
@@ -167,3 +171,29 @@ class InMemoryStripeGateway:
 
     def retrieve_setup(self, setup_intent_id: str) -> SetupState:
         return self.setups[setup_intent_id]
+
+    def create_connect_account(self, *, worker_id: str, key: str) -> ConnectAccountState:
+        def act() -> ConnectAccountState:
+            account = ConnectAccountState(self._new_id("acct"), False, False, False)
+            self.accounts[account.id] = account
+            return account
+
+        return self._once("create_connect_account", key, {"worker": worker_id}, act)
+
+    def create_onboarding_link(self, *, account: str, refresh_url: str, return_url: str, key: str) -> str:
+        params: dict[str, object] = {"account": account, "refresh": refresh_url, "return": return_url}
+        return self._once(
+            "create_onboarding_link", key, params, lambda: f"https://connect.invalid/{self._new_id('link')}"
+        )
+
+    def retrieve_account(self, account_id: str) -> ConnectAccountState:
+        return self.accounts[account_id]
+
+    def find_transfer(self, *, booking_id: str, key: str) -> TransferResult | None:
+        group = transfer_group(booking_id)
+        found = [t for t in self.transfers if t.transfer_group == group and self.transfer_keys[t.id] == key]
+        return found[0] if found else None
+
+    def forget_keys(self) -> None:
+        """What Stripe does to idempotency keys after 24 hours."""
+        self._by_key.clear()

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from slivers.db.base import AppendOnlyBase, Base, DateTimeUTC, JsonB
@@ -149,3 +149,19 @@ class ExpenseReceipt(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)
+
+
+class WorkerPayoutAccount(Base):
+    """A self-employed worker's Stripe Connect account, as Stripe last told us (`account.updated`).
+
+    Payments' own table beside `workers` (which accounts owns): one account per worker, created under
+    the key `worker:{id}:connect:account`, so repeated onboarding finds the same account.
+    """
+
+    __tablename__ = "worker_payout_accounts"
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workers.id", ondelete="RESTRICT"), unique=True)
+    stripe_account_id: Mapped[str] = mapped_column(String(64), unique=True)
+    charges_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    payouts_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    details_submitted: Mapped[bool] = mapped_column(Boolean, default=False)
+    synced_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)

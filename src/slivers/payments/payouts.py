@@ -24,13 +24,22 @@ from slivers.errors import Forbidden
 from slivers.payments import ledger
 from slivers.payments.budget_service import london_midnight
 from slivers.payments.db_ledger import DbLedger
-from slivers.payments.models import LedgerTransactionRow
+from slivers.payments.models import BookingCharge, LedgerTransactionRow, PaymentAction, WorkerPayoutAccount
 from slivers.payments.providers import LedgerProvider, PayoutDue
 from slivers.payments.schemas import PayoutRead, PayoutRunRead
 
+PAYOUT_PREFIX = "payout:"
+
 
 def payout_key(worker_id: uuid.UUID, number: int) -> str:
-    return f"payout:{worker_id}:{number}"
+    return f"{PAYOUT_PREFIX}{worker_id}:{number}"
+
+
+async def lock_worker(session: AsyncSession, worker_id: uuid.UUID) -> None:
+    """Serialise what moves a worker's payable (payout runs, Connect transfers) until commit."""
+    if dialect_name(session) == "postgresql":
+        lock_id = int.from_bytes(worker_id.bytes[:8], "big", signed=True)
+        await session.execute(select(func.pg_advisory_xact_lock(lock_id)))
 
 
 def require_coordinator(actor: Actor, organisation_id: uuid.UUID) -> None:
@@ -54,10 +63,27 @@ class PayoutService:
         )
         return list(rows)
 
-    async def _lock(self, worker_id: uuid.UUID) -> None:
-        if dialect_name(self.session) == "postgresql":
-            lock_id = int.from_bytes(worker_id.bytes[:8], "big", signed=True)
-            await self.session.execute(select(func.pg_advisory_xact_lock(lock_id)))
+    async def _owed_by_connect(self, worker_id: uuid.UUID) -> int:
+        """The worker's shares still to be paid by Connect transfer (card actions not yet done).
+
+        Held back from the bank run so no share is paid twice; a share the sweep could not transfer
+        (no enabled account) stays payable once its action is done and goes in a later run. An action
+        that failed for good is held back only for a worker with a Connect account: its transfer may
+        have happened, and a coordinator sorts it out."""
+        has_account = await self.session.scalar(
+            select(WorkerPayoutAccount.id).where(WorkerPayoutAccount.worker_id == worker_id)
+        )
+        statuses = ["pending", "failed"] if has_account else ["pending"]
+        owed = await self.session.scalar(
+            select(func.coalesce(func.sum(PaymentAction.worker_share_pence), 0))
+            .join(BookingCharge, BookingCharge.booking_id == PaymentAction.booking_id)
+            .where(
+                BookingCharge.worker_id == worker_id,
+                PaymentAction.action.in_(["approve", "cancel"]),
+                PaymentAction.status.in_(statuses),
+            )
+        )
+        return int(owed or 0)
 
     async def _next_number(self, worker_id: uuid.UUID) -> int:
         prefix = payout_key(worker_id, 0)[:-1]
@@ -74,10 +100,11 @@ class PayoutService:
         require_coordinator(actor, organisation_id)
         recorded: list[PayoutRead] = []
         for worker in await self._paid_workers(organisation_id):
-            await self._lock(worker.id)
+            await lock_worker(self.session, worker.id)
             account = ledger.worker_account(worker.id)
             posted = await self.ledger.touching([account])
             owed = ledger.balances(p.transaction for p in posted).get(account, 0)
+            owed -= await self._owed_by_connect(worker.id)
             if owed <= 0:
                 continue
             key = payout_key(worker.id, await self._next_number(worker.id))
@@ -109,6 +136,8 @@ class PayoutService:
             for posted in await self.ledger.touching([ledger.worker_account(worker.id)]):
                 if posted.transaction.kind is not ledger.TransactionKind.PAYOUT:
                     continue
+                if not posted.transaction.idempotency_key.startswith(PAYOUT_PREFIX):
+                    continue  # paid by Connect transfer (`booking:{id}:...:transfer`): not for the bank
                 if (start and posted.posted_at < start) or (end and posted.posted_at >= end):
                     continue
                 found.append(self._read(worker, posted))

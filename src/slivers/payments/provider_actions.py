@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from datetime import timedelta
 
 import anyio.to_thread
 from sqlalchemy import select
@@ -17,7 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.models import OrganisationMember, OrgRole, Worker
 from slivers.logs import get_logger
 from slivers.notifications.service import enqueue
-from slivers.payments.models import BookingCharge, Budget, CardPayment, PaymentAction
+from slivers.payments import ledger
+from slivers.payments.db_ledger import DbLedger
+from slivers.payments.models import BookingCharge, Budget, CardPayment, PaymentAction, WorkerPayoutAccount
+from slivers.payments.payouts import lock_worker
 from slivers.payments.providers import (
     ActionKind,
     BookingPayment,
@@ -32,6 +36,23 @@ from slivers.wiring import Wiring
 log = get_logger(__name__)
 MAX_ATTEMPTS = 5
 BATCH = 50
+# Stripe keeps idempotency keys for at least this long; a retry of an older action re-reads first.
+KEY_MEMORY = timedelta(hours=24)
+
+
+async def _connect_account(session: AsyncSession, worker_id: uuid.UUID) -> str | None:
+    """The worker's Connect account, if they are self-employed and Stripe lets it receive payouts."""
+    account: str | None = await session.scalar(
+        select(WorkerPayoutAccount.stripe_account_id)
+        .join(Worker, Worker.id == WorkerPayoutAccount.worker_id)
+        .where(
+            WorkerPayoutAccount.worker_id == worker_id,
+            WorkerPayoutAccount.payouts_enabled.is_(True),
+            Worker.self_employed.is_(True),
+            Worker.kind == "paid",
+        )
+    )
+    return account
 
 
 async def _booking_payment(
@@ -48,6 +69,8 @@ async def _booking_payment(
         if charge is None or budget is None or budget.stripe_customer_id is None:
             return None
         card = await session.scalar(select(CardPayment).where(CardPayment.booking_id == charge.booking_id))
+        # The action's first attempt was at or after `due_at`, so this never misses an expired key.
+        expired = action.attempts > 0 and wiring.clock.now() - action.due_at >= KEY_MEMORY
         return action, BookingPayment(
             booking_id=str(charge.booking_id),
             worker_id=str(charge.worker_id),
@@ -57,6 +80,8 @@ async def _booking_payment(
             payment_intent_id=card.payment_intent_id if card else None,
             authorised_pence=card.authorised_pence if card else 0,
             latest_charge=card.latest_charge if card else None,
+            worker_connect_account=await _connect_account(session, charge.worker_id),
+            keys_may_have_expired=expired,
         )
 
 
@@ -104,8 +129,23 @@ async def _record(wiring: Wiring, action_id: uuid.UUID, results: list[ProviderAc
             elif result.kind is ActionKind.REFUNDED:
                 # Stripe's intent stays `succeeded`; what was given back is in the action's result.
                 card.status = "refunded"
+            elif result.kind is ActionKind.TRANSFERRED:
+                await _paid_by_transfer(session, wiring, action, result)
         action.status, action.attempts = "done", action.attempts + 1
         action.result = [{k: str(v) for k, v in asdict(r).items() if v is not None} for r in results]
+
+
+async def _paid_by_transfer(
+    session: AsyncSession, wiring: Wiring, action: PaymentAction, result: ProviderAction
+) -> None:
+    """The worker's share left by Connect transfer: payable to clearing under the transfer's key, so the
+    payout run (bank CSV) never pays it again. Under the worker's payout lock, as the payout run."""
+    charge = await session.scalar(select(BookingCharge).where(BookingCharge.booking_id == action.booking_id))
+    if charge is None or result.amount_pence <= 0:
+        return
+    await lock_worker(session, charge.worker_id)
+    paid = ledger.payout(charge.worker_id, result.amount_pence, result.key)
+    await DbLedger(session, wiring.clock).post(paid)
 
 
 async def _failed(wiring: Wiring, action_id: uuid.UUID, error: Exception) -> None:

@@ -66,6 +66,8 @@ class BookingPayment:
     payment_intent_id: str | None = None
     authorised_pence: int = 0
     latest_charge: str | None = None
+    # A retry made after Stripe may have forgotten our keys (24 h): re-read before acting again.
+    keys_may_have_expired: bool = False
 
 
 class ActionKind(StrEnum):
@@ -214,6 +216,11 @@ class StripeProvider:
         if booking.payment_intent_id is None:
             raise PaymentNotReady(f"booking {booking.booking_id} has no authorised payment to capture")
         from_hold = min(amount, booking.authorised_pence)
+        if booking.keys_may_have_expired:
+            current = self._gateway.retrieve_intent(booking.payment_intent_id)
+            if current.status == "succeeded":  # captured by an earlier attempt: never capture twice
+                action = ProviderAction(ActionKind.CAPTURED, f"{key}:capture", from_hold, current.id)
+                return [action], current.latest_charge
         intent = self._gateway.capture(
             booking.payment_intent_id, amount_pence=from_hold, key=f"{key}:capture"
         )
@@ -246,7 +253,11 @@ class StripeProvider:
     ) -> list[ProviderAction]:
         if booking.worker_connect_account is None or amount <= 0:
             return []  # employed workers and volunteers are paid through payroll from the ledger
-        transfer = self._gateway.transfer(
+        transfer = None
+        if booking.keys_may_have_expired:
+            # Stripe may have forgotten the key: a repeat would be a second transfer, so look first.
+            transfer = self._gateway.find_transfer(booking_id=booking.booking_id, key=f"{key}:transfer")
+        transfer = transfer or self._gateway.transfer(
             booking_id=booking.booking_id,
             amount_pence=amount,
             destination=booking.worker_connect_account,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,8 +33,15 @@ from slivers.payments.statements import (
     to_csv,
 )
 
+# Our templates first, then the site's, so the statement extends the site's `base.html`.
 _templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
+    loader=ChoiceLoader(
+        [
+            FileSystemLoader(Path(__file__).parent / "templates"),
+            FileSystemLoader(Path(__file__).parents[1] / "web" / "templates"),
+        ]
+    ),
+    autoescape=select_autoescape(["html"]),
 )
 
 
@@ -94,11 +102,18 @@ class StatementService:
         return to_csv((await self.build(actor, budget_id, period_from, period_to))[1])
 
     async def html(
-        self, actor: Actor, budget_id: uuid.UUID, period_from: date | None, period_to: date | None
+        self,
+        actor: Actor,
+        budget_id: uuid.UUID,
+        period_from: date | None,
+        period_to: date | None,
+        layout: dict[str, Any] | None = None,
     ) -> str:
+        """`layout`: what the site's base template shows (actor, nav, csrf_token_value, current_path)."""
         budget, statement = await self.build(actor, budget_id, period_from, period_to)
         person = await self.session.get(Person, budget.person_id)
         return _templates.get_template("statement.html").render(
+            **(layout or {}),
             budget=budget,
             person_name=person.display_name if person else "",
             statement=statement,

@@ -12,6 +12,8 @@ from typing import Protocol
 
 import stripe
 from stripe.params import (
+    AccountCreateParams,
+    AccountLinkCreateParams,
     PaymentIntentCreateParams,
     SetupIntentCreateParams,
     TransferCreateParams,
@@ -61,6 +63,16 @@ class TransferResult:
     amount_pence: int
     destination: str
     transfer_group: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectAccountState:
+    """A worker's Connect account as Stripe has it now (re-read on `account.updated`)."""
+
+    id: str
+    charges_enabled: bool
+    payouts_enabled: bool
+    details_submitted: bool
 
 
 class StripeGateway(Protocol):
@@ -118,6 +130,20 @@ class StripeGateway(Protocol):
 
     def retrieve_setup(self, setup_intent_id: str) -> SetupState: ...
 
+    def create_connect_account(self, *, worker_id: str, key: str) -> ConnectAccountState:
+        """An Express connected account in GB asking for the transfers capability."""
+        ...
+
+    def create_onboarding_link(self, *, account: str, refresh_url: str, return_url: str, key: str) -> str:
+        """A one-off Account Link URL for Stripe's hosted onboarding (it expires within minutes)."""
+        ...
+
+    def retrieve_account(self, account_id: str) -> ConnectAccountState: ...
+
+    def find_transfer(self, *, booking_id: str, key: str) -> TransferResult | None:
+        """The transfer made under `key` in the booking's transfer group, listed (keys expire after 24 h)."""
+        ...
+
 
 def transfer_group(booking_id: str) -> str:
     return f"booking:{booking_id}"
@@ -137,6 +163,25 @@ def make_stripe_client(
         base_addresses={"api": api_base} if api_base else None,
         max_network_retries=max_network_retries,
         http_client=http_client or stripe.RequestsClient(timeout=timeout_seconds),
+    )
+
+
+def _transfer(result: stripe.Transfer) -> TransferResult:
+    destination = result.destination
+    return TransferResult(
+        id=result.id,
+        amount_pence=result.amount,
+        destination=destination if isinstance(destination, str) else (destination.id if destination else ""),
+        transfer_group=result.transfer_group or "",
+    )
+
+
+def _account(account: stripe.Account) -> ConnectAccountState:
+    return ConnectAccountState(
+        id=account.id,
+        charges_enabled=bool(account.charges_enabled),
+        payouts_enabled=bool(account.payouts_enabled),
+        details_submitted=bool(account.details_submitted),
     )
 
 
@@ -239,19 +284,13 @@ class StripeClientGateway:
             "currency": CURRENCY,
             "destination": destination,
             "transfer_group": transfer_group(booking_id),
-            "metadata": {"booking_id": booking_id},
+            # Our key, so a retry after Stripe has forgotten it can still find this transfer by listing.
+            "metadata": {"booking_id": booking_id, "slivers_key": key},
         }
         if source_charge is not None:
             # Ties the transfer to the charge's funds, so it waits for them instead of failing.
             params["source_transaction"] = source_charge
-        result = self._stripe.transfers.create(params, {"idempotency_key": key})
-        destination_id = result.destination
-        return TransferResult(
-            id=result.id,
-            amount_pence=result.amount,
-            destination=destination_id if isinstance(destination_id, str) else destination,
-            transfer_group=result.transfer_group or transfer_group(booking_id),
-        )
+        return _transfer(self._stripe.transfers.create(params, {"idempotency_key": key}))
 
     def retrieve_intent(self, payment_intent_id: str) -> IntentResult:
         return _intent(self._stripe.payment_intents.retrieve(payment_intent_id))
@@ -283,3 +322,32 @@ class StripeClientGateway:
             if setup.metadata and "budget_id" in setup.metadata
             else None,
         )
+
+    def create_connect_account(self, *, worker_id: str, key: str) -> ConnectAccountState:
+        params: AccountCreateParams = {
+            "type": "express",
+            "country": "GB",
+            "capabilities": {"transfers": {"requested": True}},
+            "metadata": {"worker_id": worker_id},
+        }
+        return _account(self._stripe.accounts.create(params, {"idempotency_key": key}))
+
+    def create_onboarding_link(self, *, account: str, refresh_url: str, return_url: str, key: str) -> str:
+        params: AccountLinkCreateParams = {
+            "account": account,
+            "refresh_url": refresh_url,
+            "return_url": return_url,
+            "type": "account_onboarding",
+        }
+        return self._stripe.account_links.create(params, {"idempotency_key": key}).url
+
+    def retrieve_account(self, account_id: str) -> ConnectAccountState:
+        return _account(self._stripe.accounts.retrieve(account_id))
+
+    def find_transfer(self, *, booking_id: str, key: str) -> TransferResult | None:
+        found = self._stripe.transfers.list({"transfer_group": transfer_group(booking_id), "limit": 100})
+        for transfer in found.auto_paging_iter():
+            metadata = transfer.metadata
+            if metadata is not None and "slivers_key" in metadata and metadata["slivers_key"] == key:
+                return _transfer(transfer)
+        return None

@@ -22,6 +22,7 @@ from slivers.db.engine import dialect_name
 from slivers.logs import get_logger
 from slivers.payments.models import CardPayment, StripeEvent
 from slivers.payments.stripe_gateway import (
+    ConnectAccountState,
     IntentResult,
     SetupState,
     StripeClientGateway,
@@ -106,17 +107,27 @@ async def read_setup(gateway: StripeGateway, setup_intent_id: str) -> SetupState
         return None
 
 
+async def read_account(gateway: StripeGateway, account_id: str) -> ConnectAccountState | None:
+    try:
+        return await anyio.to_thread.run_sync(gateway.retrieve_account, account_id)
+    except (stripe.InvalidRequestError, stripe.PermissionError):
+        return None  # not one of ours (or no longer connected to us)
+
+
 async def receive_event(wiring: Wiring, session: AsyncSession, clock: Clock, event: WebhookEvent) -> str:
     """Store and process one verified event, once. Returns what was done, for the response and logs."""
     from slivers.payments.card_setup import apply_setup
+    from slivers.payments.connect import apply_account
 
-    intent = setup = None
+    intent = setup = account = None
     gateway = stripe_gateway(wiring)
     # Objects are re-read before any database work (no lock held during the call).
     if gateway is not None and event.object_id and event.type.startswith("payment_intent."):
         intent = await read_intent(gateway, event.object_id)
     if gateway is not None and event.object_id and event.type == "setup_intent.succeeded":
         setup = await read_setup(gateway, event.object_id)
+    if gateway is not None and event.type == "account.updated" and (event.account or event.object_id):
+        account = await read_account(gateway, event.account or event.object_id or "")
     stored = await store_event(session, clock, event)
     if stored is None:
         return "duplicate"
@@ -126,6 +137,8 @@ async def receive_event(wiring: Wiring, session: AsyncSession, clock: Clock, eve
         outcome = "applied" if await apply_intent(session, clock, intent) else "not ours"
     elif setup is not None:
         outcome = "applied" if await apply_setup(session, setup) else "not ours"
+    elif account is not None:
+        outcome = "applied" if await apply_account(session, clock, account) else "not ours"
     else:
         outcome = "stored"
     stored.processed_at, stored.outcome = clock.now(), outcome

@@ -13,7 +13,7 @@ from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import NotFound
 from slivers.payments.stripe_sync import receive_event
-from slivers.payments.webhooks import verify_webhook
+from slivers.payments.webhooks import verify_with_any
 from slivers.web.deps import wiring_of
 
 
@@ -35,6 +35,9 @@ async def stripe_webhook(
     raw = await request.body()
     if not settings.stripe_webhook_secret:
         raise NotFound("Stripe is not set up on this server.", rule="stripe_not_configured")
-    event = verify_webhook(raw, request.headers.get("stripe-signature"), settings.stripe_webhook_secret)
+    # The Connect endpoint's secret, when set (`account.updated` for connected accounts comes there).
+    connect_secret = settings.extra.get("stripe_connect_webhook_secret")
+    secrets = [settings.stripe_webhook_secret, *([connect_secret] if connect_secret else [])]
+    event = verify_with_any(raw, request.headers.get("stripe-signature"), secrets)
     outcome = await receive_event(wiring_of(request.app.state), db_session, clock, event)
     return WebhookReceipt(received=True, outcome=outcome)

@@ -6,6 +6,7 @@ re-reads the objects from Stripe, so a lost or late webhook changes nothing in t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -76,6 +77,20 @@ def verify_webhook(
         return _typed(event.to_dict())
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise WebhookRejected("the webhook body is not a Stripe event") from error
+
+
+def verify_with_any(
+    raw_body: bytes, signature_header: str | None, signing_secrets: Sequence[str]
+) -> WebhookEvent:
+    """Verify against each endpoint's secret in turn: the account endpoint and the Connect endpoint
+    (which delivers `account.updated` for connected accounts) each have their own."""
+    rejected: WebhookRejected | None = None
+    for secret in signing_secrets:
+        try:
+            return verify_webhook(raw_body, signature_header, secret)
+        except WebhookRejected as error:
+            rejected = rejected or error
+    raise rejected or WebhookRejected("no webhook signing secret is set")
 
 
 def _typed(values: dict[str, Any]) -> WebhookEvent:

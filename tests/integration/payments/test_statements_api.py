@@ -62,6 +62,11 @@ async def test_a_month_of_spending_as_csv_and_as_a_page(
     assert page.headers["content-type"].startswith("text/html")
     assert "£180.93" in page.text
     assert "Direct payment 2026/27" in page.text
+    # In the site's layout (base.html): its stylesheet, header and navigation, and who is signed in.
+    assert '<link rel="stylesheet" href="/static/site.css">' in page.text
+    assert 'class="site-header"' in page.text
+    assert "Signed in as" in page.text
+    assert "<title>Budget statement: Direct payment 2026/27 – Slivers</title>" in page.text
 
     earlier = await household.carer.get(
         f"/api/v1/budgets/{budget_id}/statement?from=2026-10-01&to=2026-11-01"

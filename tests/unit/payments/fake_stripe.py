@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 STALL_LIMIT_SECONDS = 10.0
 
@@ -112,9 +112,50 @@ def _simple(
     return 200, obj
 
 
+def _connect(
+    state: FakeStripeState, method: str, path: str, form: dict[str, str]
+) -> tuple[int, dict[str, Any]] | None:
+    """Connect: Express accounts, Account Links, and transfers listed by transfer group."""
+    url = urlsplit(path)
+    if method == "GET" and url.path == "/v1/transfers":
+        group = dict(parse_qsl(url.query)).get("transfer_group")
+        found = [
+            o
+            for i, o in state.objects.items()
+            if i.startswith("tr_") and (group is None or o["transfer_group"] == group)
+        ]
+        return 200, {"object": "list", "url": "/v1/transfers", "has_more": False, "data": found}
+    if method == "GET" and (match := re.fullmatch(r"/v1/accounts/(\w+)", url.path)):
+        found_account = state.objects.get(match[1])
+        if found_account is None:
+            return _error(404, "invalid_request_error", f"No such account: '{match[1]}'")
+        return 200, found_account
+    if path == "/v1/accounts":
+        fields = {
+            "type": form.get("type"),
+            "country": form.get("country"),
+            "capabilities": {"transfers": "inactive"}
+            if form.get("capabilities[transfers][requested]")
+            else {},
+            "charges_enabled": False,
+            "payouts_enabled": False,
+            "details_submitted": False,
+            "metadata": _metadata(form),
+        }
+        return _simple(state, "acct", "account", fields)
+    if path == "/v1/account_links":
+        if form.get("account") not in state.objects:
+            return _error(400, "invalid_request_error", "No such account")
+        link = {"object": "account_link", "created": 0, "expires_at": 300}
+        return 200, {**link, "url": f"https://connect.stripe.invalid/setup/{state.new_id('link')}"}
+    return None
+
+
 def _route(
     state: FakeStripeState, method: str, path: str, form: dict[str, str]
 ) -> tuple[int, dict[str, Any]]:
+    if (answered := _connect(state, method, path, form)) is not None:
+        return answered
     if method == "GET" and (match := re.fullmatch(r"/v1/payment_intents/([\w]+)", path)):
         found = state.objects.get(match[1])
         return (200, found) if found else _error(404, "invalid_request_error", "No such payment_intent")
@@ -252,10 +293,20 @@ class FakeStripeServer(ThreadingHTTPServer):
         with self.state.lock:
             return list(self.state.requests)
 
+    def forget_keys(self) -> None:
+        """What Stripe does to idempotency keys after 24 hours: a repeat is a new request."""
+        with self.state.lock:
+            self.state.by_key.clear()
+
+    def update(self, object_id: str, **fields: Any) -> None:
+        """Change an object as Stripe would on its side (a card captured, an account verified)."""
+        with self.state.lock:
+            self.state.objects[object_id].update(fields)
+
     def posts_to(self, path_prefix: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == "POST" and r.path.startswith(path_prefix)]
 
     def created(self, prefix: str) -> list[dict[str, Any]]:
-        """Objects actually created (not replays), by id prefix: `pi`, `re`, `tr`, `seti`, `cus`."""
+        """Objects actually created (not replays), by id prefix: `pi`, `re`, `tr`, `seti`, `cus`, `acct`."""
         with self.state.lock:
             return [o for i, o in self.state.objects.items() if i.startswith(f"{prefix}_")]

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from slivers.payments.webhooks import WebhookRejected, verify_webhook
+from slivers.payments.webhooks import WebhookRejected, verify_webhook, verify_with_any
 
 SECRET = "whsec_test_secret"
 
@@ -87,3 +87,11 @@ def test_a_signed_json_body_without_event_fields_is_rejected() -> None:
     payload = b'{"object": "event"}'
     with pytest.raises(WebhookRejected, match="not a Stripe event"):
         verify_webhook(payload, sign(payload, int(time.time())), SECRET)
+
+
+def test_either_endpoints_secret_verifies_and_a_third_is_refused() -> None:
+    payload = body(kind="account.updated")
+    connect_signed = sign(payload, int(time.time()), "whsec_connect")
+    assert verify_with_any(payload, connect_signed, [SECRET, "whsec_connect"]).type == "account.updated"
+    with pytest.raises(WebhookRejected):
+        verify_with_any(payload, sign(payload, int(time.time()), "whsec_other"), [SECRET, "whsec_connect"])
