@@ -121,7 +121,9 @@ async def rank_slot(
     loaded = await load_workers(session, snapshot, now, task_mask=task_mask(slot.request.task_types))
     unvetted = CandidateSearch(snapshot, _no_vetting_failures, now)
     order = [candidate.worker for candidate in unvetted.rank(loaded.snapshots)]
-    batch = max(len(order), 1) if limit is None else max(2 * limit, 20)
+    if not order or limit == 0:
+        return [], loaded  # an empty pool (no worker at all) has nothing to vet; no zero-step batch
+    batch = len(order) if limit is None else max(2 * limit, 20)
     chosen: list[Candidate] = []
     for offset in range(0, len(order), batch):
         workers = order[offset : offset + batch]

@@ -200,3 +200,28 @@ async def test_strangers_cannot_post_for_or_read_another_persons_request(market:
         "end": "2026-12-02T12:00:00Z",
     }
     assert_problem(await stranger.post("/api/v1/requests", json=body), 404)
+
+
+async def test_a_request_with_no_worker_in_the_database_is_reported_uncoverable(market: Market) -> None:
+    """No worker exists at all (the empty pool once returned 500): the request is posted and each
+    occurrence says it has no candidates; the candidate list is empty, with and without a limit."""
+    carer, person = await market.carer()
+    posted = await carer.post(
+        "/api/v1/requests",
+        json={
+            "person_id": person,
+            "task_types": ["companionship"],
+            "start": "2026-12-02T10:00:00Z",
+            "end": "2026-12-02T12:00:00Z",
+            "budget_id": market.budgets[person],
+        },
+    )
+    assert posted.status_code == 201, posted.text
+    coverage = posted.json()["coverage"]
+    assert [(c["coverable"], c["candidates"]) for c in coverage] == [(False, 0)]
+    assert coverage[0]["problems"][0]["rule"] == "no_candidates"
+    for query in ("", "?limit=1", "?limit=0"):
+        listed = await carer.get(f"/api/v1/requests/{posted.json()['id']}/candidates{query}")
+        assert listed.status_code in (200, 400), listed.text
+        if listed.status_code == 200:
+            assert listed.json()["candidates"] == []
