@@ -52,6 +52,7 @@ STOPS = [
     Stop("pattern", "volunteer", lambda s: "/work/availability", "When you are free"),
     Stop("credentials", "volunteer", lambda s: "/work/credentials", "Your checks and training"),
     Stop("profile", "paid", lambda s: "/work/profile", "Your profile"),
+    Stop("expenses", "volunteer", lambda s: "/work/expenses", "Your expenses"),
     Stop("workers", "coordinator", lambda s: "/desk/workers", "Workers"),
     Stop("worker", "coordinator", lambda s: f"/desk/workers/{s.ids['volunteer']}", "Vic Tour"),
     Stop("demand", "coordinator", lambda s: "/desk/demand", "Unmet demand"),
@@ -65,6 +66,7 @@ STOPS = [
         lambda s: f"/desk/disputes/{s.ids['disputed']}",
         "Settle a disputed timesheet",
     ),
+    Stop("desk-expenses", "coordinator", lambda s: "/desk/expenses", "Expense claims"),
     Stop("budgets", "carer", lambda s: f"/people/{s.ids['person']}/budgets", "Budgets for Nell Tour"),
     Stop("statement", "carer", lambda s: f"/budgets/{s.ids['budget']}/statement", "Budget statement"),
 ]
@@ -104,6 +106,10 @@ def scene(server: dict[str, Any], coordinator: Coordinator) -> Scene:
     act(carer, disputed, "dispute", {"reason": "Vic left after ten minutes."})
     coming = offer(carer, person_id, paid_id, at(thursday, 14), at(thursday, 15), budget_id=budget_id)
     act(paid, coming, "accept")
+    claim = {"kind": "mileage", "description": "To Nell's and back", "miles": "8.5"}
+    volunteer.post(
+        "/api/v1/expense-claims", json={"organisation_id": coordinator.organisation_id, "items": [claim]}
+    ).raise_for_status()
     need(carer, person_id, at(thursday, 10), at(thursday, 11))  # unmet demand: asked, nobody offered yet
     return Scene(
         clients={"volunteer": volunteer, "coordinator": coordinator.client, "carer": carer, "paid": paid},

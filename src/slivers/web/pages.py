@@ -15,6 +15,7 @@ from slivers.web.budget_pages import BudgetPages
 from slivers.web.circle_pages import CirclePages, InvitationPages
 from slivers.web.desk_pages import DeskPages
 from slivers.web.dispute_pages import DisputePages
+from slivers.web.expense_pages import ExpenseDeskPages, ExpensePages
 from slivers.web.matching_pages import MatchingPages
 from slivers.web.people_pages import PeoplePages
 from slivers.web.profile_pages import ProfilePages
@@ -32,5 +33,7 @@ PAGE_HANDLERS: list[Any] = [
     DeskPages,
     MatchingPages,
     DisputePages,
+    ExpensePages,
+    ExpenseDeskPages,
     BudgetPages,
 ]

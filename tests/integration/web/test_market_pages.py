@@ -3,12 +3,13 @@ the budget and its statement, unmet demand for coordinators only, and the worker
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from tests.integration.conftest import ApiClient
 from tests.integration.market.conftest import Market
-from tests.integration.web.test_pages import post_form
+from tests.integration.web.test_pages import NO_HEADER, form_token, post_form
 
 # 22 hours after the frozen clock (Wednesday 25 November 2026, 12:00 UTC): inside the 24 hours.
 SOON_START = "2026-11-26T10:00:00Z"
@@ -180,3 +181,73 @@ async def test_a_coordinator_settles_a_disputed_timesheet(market: Market) -> Non
     assert (await coordinator.get(f"/desk/disputes/{first['id']}")).status_code == 404
     assert (await carer.get("/desk/disputes")).status_code == 403
     assert (await carer.get(f"/desk/disputes/{second['id']}")).status_code == 403
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cf"
+    "c0f01f0005000201a6f2ee8c0000000049454e44ae426082"
+)
+
+
+async def test_volunteer_expenses_from_claim_to_decision(market: Market) -> None:
+    coordinator = await market.coordinator()
+    volunteer = await market.worker("volunteer")
+    assert (await volunteer.get("/work/expenses")).status_code == 200
+    mileage = {"description": "To Tom's and back", "miles": "12.5"}
+    checked = await post_form(volunteer, "/work/expenses/mileage", mileage | {"step": "check"})
+    assert checked.status_code == 200  # type: ignore[attr-defined]
+    assert "12.5 miles at 45p a mile comes to £5.63." in checked.text  # type: ignore[attr-defined]
+    assert 'value="send"' in checked.text  # type: ignore[attr-defined]
+    wrong = await post_form(
+        volunteer, "/work/expenses/mileage", mileage | {"miles": "twelve", "step": "check"}
+    )
+    assert wrong.status_code == 400  # type: ignore[attr-defined]
+    assert 'id="mileage-miles-error"' in wrong.text  # type: ignore[attr-defined]
+    sent = await post_form(volunteer, "/work/expenses/mileage", mileage | {"step": "send"})
+    assert sent.status_code == 303  # type: ignore[attr-defined]
+
+    no_receipt = await post_form(
+        volunteer, "/work/expenses/item", {"description": "Bus fare", "amount": "4.50"}
+    )
+    assert no_receipt.status_code == 400  # type: ignore[attr-defined]
+    assert 'href="#item-receipt"' in no_receipt.text  # type: ignore[attr-defined]
+    with_receipt = await volunteer.post(
+        "/work/expenses/item",
+        data={"description": "Bus fare", "amount": "4.50", "_csrf_token": await form_token(volunteer)},
+        files={"receipt": ("ticket.png", PNG, "image/png")},
+        headers=NO_HEADER,
+    )
+    assert with_receipt.status_code == 303, with_receipt.text
+    mine = await volunteer.get("/work/expenses")
+    assert mine.text.count("Waiting for a coordinator") == 2
+    assert "Bus fare (receipt attached): £4.50" in mine.text
+
+    desk = await coordinator.get("/desk/expenses")
+    assert desk.status_code == 200
+    claims = re.findall(r'action="/desk/expenses/([0-9a-f-]{36})/approve"', desk.text)
+    assert len(claims) == 2
+    broke = await post_form(coordinator, f"/desk/expenses/{claims[0]}/approve", {})
+    assert "Not approved" in (await coordinator.get(broke.headers["location"])).text  # type: ignore[attr-defined]
+    topped = await coordinator.post(
+        f"/api/v1/organisations/{market.organisation_id}/expenses-budget/top-ups",
+        json={"amount_pence": 10_000, "reference": "web-test"},
+    )
+    assert topped.status_code == 201, topped.text
+    approved = await post_form(coordinator, f"/desk/expenses/{claims[0]}/approve", {})
+    assert approved.status_code == 303  # type: ignore[attr-defined]
+    no_reason = await post_form(coordinator, f"/desk/expenses/{claims[1]}/reject", {})
+    assert no_reason.status_code == 400  # type: ignore[attr-defined]
+    assert f'id="reject-{claims[1]}-reason-error"' in no_reason.text  # type: ignore[attr-defined]
+    rejected = await post_form(
+        coordinator, f"/desk/expenses/{claims[1]}/reject", {"reason": "The receipt is for another day."}
+    )
+    assert rejected.status_code == 303  # type: ignore[attr-defined]
+    mine = await volunteer.get("/work/expenses")
+    assert "Approved: paid to you" in mine.text
+    assert "The receipt is for another day." in mine.text
+
+    paid = await market.worker()
+    assert (await paid.get("/work/expenses")).status_code == 403
+    carer, _ = await market.carer()
+    assert (await carer.get("/desk/expenses")).status_code == 403
+    assert (await post_form(carer, f"/desk/expenses/{claims[1]}/approve", {})).status_code == 403  # type: ignore[attr-defined]
