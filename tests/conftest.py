@@ -7,6 +7,9 @@ throwaway cluster started once per session; if it cannot start, the run fails, n
 from __future__ import annotations
 
 import os
+
+# Cheap argon2 parameters for the hundreds of test accounts (inherited by test servers too).
+os.environ.setdefault("SLIVERS_PASSWORD_HASHING", "fast-for-tests")
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
@@ -12,7 +14,15 @@ from slivers.errors import InvalidInput
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 
-_hasher = PasswordHasher()
+def _hasher_for(profile: str) -> PasswordHasher:
+    """argon2id with its recommended parameters; the test suite asks for a cheap profile, since it
+    registers hundreds of users (SLIVERS_PASSWORD_HASHING=fast-for-tests, never in production)."""
+    if profile == "fast-for-tests":
+        return PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+    return PasswordHasher()
+
+
+_hasher = _hasher_for(os.environ.get("SLIVERS_PASSWORD_HASHING", "default"))
 # A fixed hash to verify against when the email is unknown, so both paths take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-but-the-same-cost")
 
