@@ -78,9 +78,22 @@ class Settings:
             "log_json": _bool("SLIVERS_LOG_JSON", False),
             "supervision_days": int(os.environ.get("SLIVERS_SUPERVISION_DAYS", "91")),
             "evidence_retention_days": int(os.environ.get("SLIVERS_EVIDENCE_RETENTION_DAYS", "183")),
+            "extra": _extra_from_env(),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+# Optional settings read by one domain, kept in `extra` under these keys.
+EXTRA_SETTINGS = {
+    "stripe_connect_webhook_secret": "SLIVERS_STRIPE_CONNECT_WEBHOOK_SECRET",
+    "stripe_connect_return_url": "SLIVERS_STRIPE_CONNECT_RETURN_URL",
+    "stripe_connect_refresh_url": "SLIVERS_STRIPE_CONNECT_REFRESH_URL",
+}
+
+
+def _extra_from_env() -> dict[str, str]:
+    return {key: value for key, name in EXTRA_SETTINGS.items() if (value := os.environ.get(name))}
 
 
 def normalise_database_url(url: str) -> str:
