@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,9 +17,59 @@ from slivers.vetting.models import Credential
 
 # Only these statuses matter to eligibility; submitted and rejected ones never count.
 _COUNTED = ("verified", "lapsed")
+# Ids per query: well inside both databases' limits on bound parameters.
+_CHUNK = 1000
 
 
-def record_from_row(c: Credential) -> CredentialRecord:
+class CredentialFields(Protocol):
+    """What eligibility reads of a credential: a `Credential` row, or a row of just these columns."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def worker_id(self) -> uuid.UUID: ...
+    @property
+    def type_code(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def issued_on(self) -> date: ...
+    @property
+    def expires_on(self) -> date | None: ...
+    @property
+    def valid_until(self) -> date | None: ...
+    @property
+    def certificate_number(self) -> str | None: ...
+    @property
+    def level(self) -> str | None: ...
+    @property
+    def barred_adults_checked(self) -> bool: ...
+    @property
+    def barred_children_checked(self) -> bool: ...
+    @property
+    def on_update_service(self) -> bool: ...
+    @property
+    def update_service_checked_on(self) -> date | None: ...
+
+
+_FIELDS = (
+    Credential.id,
+    Credential.worker_id,
+    Credential.type_code,
+    Credential.status,
+    Credential.issued_on,
+    Credential.expires_on,
+    Credential.valid_until,
+    Credential.certificate_number,
+    Credential.level,
+    Credential.barred_adults_checked,
+    Credential.barred_children_checked,
+    Credential.on_update_service,
+    Credential.update_service_checked_on,
+)
+
+
+def record_from_row(c: CredentialFields) -> CredentialRecord:
     # A decided credential's `valid_until` was fixed by the catalogue in force at the decision; using it
     # as the expiry keeps later catalogue edits from changing credentials already verified.
     decided = c.status in _COUNTED and c.valid_until is not None
@@ -36,7 +88,7 @@ def record_from_row(c: Credential) -> CredentialRecord:
     )
 
 
-def subject_from_rows(worker: Worker, credentials: Iterable[Credential]) -> VettingSubject:
+def subject_from_rows(worker: Worker, credentials: Iterable[CredentialFields]) -> VettingSubject:
     return VettingSubject(
         worker_id=str(worker.id),
         kind=worker.kind,  # type: ignore[arg-type]
@@ -50,14 +102,24 @@ def subject_from_rows(worker: Worker, credentials: Iterable[Credential]) -> Vett
 async def load_subjects(
     session: AsyncSession, worker_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, VettingSubject]:
-    ids = list(worker_ids)
+    """Each worker's vetting state. Credentials are selected by worker alone, through the
+    `(worker_id)` index, and their status is filtered here: with the status in SQL too, SQLite's
+    planner (no statistics) picks the status index, which nearly every row matches, and scans the
+    table. Only the columns eligibility reads are loaded, not whole ORM objects."""
+    ids = list(dict.fromkeys(worker_ids))
     if not ids:
         return {}
-    workers = {w.id: w for w in await session.scalars(select(Worker).where(Worker.id.in_(ids)))}
-    credentials: dict[uuid.UUID, list[Credential]] = defaultdict(list)
-    rows = await session.scalars(
-        select(Credential).where(Credential.worker_id.in_(ids), Credential.status.in_(_COUNTED))
-    )
-    for credential in rows:
-        credentials[credential.worker_id].append(credential)
+    workers: dict[uuid.UUID, Worker] = {}
+    credentials: dict[uuid.UUID, list[CredentialFields]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        workers.update((w.id, w) for w in await session.scalars(select(Worker).where(Worker.id.in_(chunk))))
+        rows = await session.execute(select(*_FIELDS).where(Credential.worker_id.in_(chunk)))
+        for row in rows:
+            if row.status in _COUNTED:
+                credentials[row.worker_id].append(row)
     return {wid: subject_from_rows(worker, credentials[wid]) for wid, worker in workers.items()}
+
+
+def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
