@@ -18,7 +18,7 @@ from slivers.config import Settings
 from slivers.errors import Conflict, Forbidden, NotFound
 from slivers.market import booking_effects as effects
 from slivers.market.booking_access import BookingParty, load_party
-from slivers.market.candidate_service import failures_of, load_slot
+from slivers.market.candidate_service import judge_worker, load_slot
 from slivers.market.confirmation import confirm, respond_by_for
 from slivers.market.lifecycle import (
     BookingSnapshot,
@@ -33,6 +33,7 @@ from slivers.market.lifecycle import (
 from slivers.market.models import Booking
 from slivers.market.schemas_bookings import BookingCreate, BookingRead
 from slivers.payments import booking_hooks
+from slivers.vetting.oversight import usable_overrides
 
 # How long the worker keeps sight of the address and notes after the visit (design 2's retention).
 ADDRESS_VISIBLE_AFTER_END = timedelta(days=7)
@@ -86,7 +87,8 @@ class BookingService:
             await self._tell_confirmed(booking, worker)
         else:
             # An offer goes only to a worker who is eligible now; confirmation checks again.
-            failures = await failures_of(self.session, slot, worker.id, now)
+            usable = await usable_overrides(self.session, worker.id, slot.request.id)
+            failures = (await judge_worker(self.session, slot, worker.id, now, frozenset(usable))).failures
             if failures:
                 names = ", ".join(f.rule for f in failures)
                 raise Conflict(

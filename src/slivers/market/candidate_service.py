@@ -4,7 +4,7 @@ loads (`worker_snapshots`), then the pure filter and ranking of `candidates.Cand
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -21,7 +21,7 @@ from slivers.market.candidates import Candidate, CandidateSearch, RequestSnapsho
 from slivers.market.models import CareRequest, RequestOccurrence
 from slivers.market.places import task_mask
 from slivers.market.schemas_requests import CandidateRead, CandidatesRead, ProblemRead, ReasonRead, WhyNotRead
-from slivers.market.vetting_checks import vetting_failures_for
+from slivers.market.vetting_checks import VettingJudge, vetting_failures_for
 from slivers.market.worker_snapshots import LoadedWorkers, load_workers
 
 
@@ -60,6 +60,7 @@ def _no_vetting_failures(worker: WorkerSnapshot) -> Sequence[str]:
 class Search:
     search: CandidateSearch
     loaded: LoadedWorkers
+    judge: VettingJudge
 
 
 async def load_slot(
@@ -86,20 +87,29 @@ async def load_slot(
 
 
 async def search_slot(
-    session: AsyncSession, slot: Slot, now: datetime, worker_ids: Sequence[uuid.UUID] | None = None
+    session: AsyncSession,
+    slot: Slot,
+    now: datetime,
+    worker_ids: Sequence[uuid.UUID] | None = None,
+    overrides: Mapping[uuid.UUID, frozenset[str]] | None = None,
 ) -> Search:
     """The search for a slot over the named workers, or over every worker the SQL narrowing finds."""
     snapshot = slot.snapshot()
     loaded = await load_workers(
         session, snapshot, now, task_mask=task_mask(slot.request.task_types), worker_ids=worker_ids
     )
-    return await _vetted_search(session, slot, snapshot, loaded, now)
+    return await _vetted_search(session, slot, snapshot, loaded, now, overrides)
 
 
 async def _vetted_search(
-    session: AsyncSession, slot: Slot, snapshot: RequestSnapshot, loaded: LoadedWorkers, now: datetime
+    session: AsyncSession,
+    slot: Slot,
+    snapshot: RequestSnapshot,
+    loaded: LoadedWorkers,
+    now: datetime,
+    overrides: Mapping[uuid.UUID, frozenset[str]] | None = None,
 ) -> Search:
-    failures = await vetting_failures_for(
+    judge = await vetting_failures_for(
         session,
         {worker_id: extra.organisation_id for worker_id, extra in loaded.extras.items()},
         task_types=slot.request.task_types,
@@ -107,8 +117,9 @@ async def _vetted_search(
         start=snapshot.start,
         end=snapshot.end,
         household_has_child=snapshot.household_has_child,
+        overrides=overrides,
     )
-    return Search(CandidateSearch(snapshot, failures, now), loaded)
+    return Search(CandidateSearch(snapshot, judge, now), loaded, judge)
 
 
 async def rank_slot(
@@ -136,14 +147,35 @@ async def rank_slot(
     return ranked, loaded
 
 
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """Every rule of 4.3 one worker fails for a slot (empty: they may take it), and the credential codes
+    whose failure a coordinator's override excused (to be spent if the booking goes ahead)."""
+
+    failures: list[RuleFailure]
+    overrides_used: frozenset[str] = frozenset()
+
+
+async def judge_worker(
+    session: AsyncSession,
+    slot: Slot,
+    worker_id: uuid.UUID,
+    now: datetime,
+    overrides: frozenset[str] = frozenset(),
+) -> Judgement:
+    """`failures_of`, with the worker's usable overrides (credential codes) taken into account."""
+    found = await search_slot(session, slot, now, worker_ids=[worker_id], overrides={worker_id: overrides})
+    if not found.loaded.snapshots:
+        return Judgement([RuleFailure("no_profile", "the worker has not set a home postcode and task types")])
+    failures = found.search.why_not(found.loaded.snapshots[0])
+    return Judgement(failures, found.judge.overrides_used(worker_id) if overrides else frozenset())
+
+
 async def failures_of(
     session: AsyncSession, slot: Slot, worker_id: uuid.UUID, now: datetime
 ) -> list[RuleFailure]:
     """Every rule of 4.3 the worker fails for this slot, by name; empty for a candidate."""
-    found = await search_slot(session, slot, now, worker_ids=[worker_id])
-    if not found.loaded.snapshots:
-        return [RuleFailure("no_profile", "the worker has not set a home postcode and task types")]
-    return found.search.why_not(found.loaded.snapshots[0])
+    return (await judge_worker(session, slot, worker_id, now)).failures
 
 
 class CandidateService:

@@ -5,7 +5,8 @@ it serialises confirmations like FOR UPDATE but does not wait on the key-share l
 offer's foreign keys takes, which would deadlock two racing confirmations;
 SQLite transactions are already serialised by BEGIN IMMEDIATE), check there is a free seat, re-check
 every rule of 4.3 against committed data (vetting, suspension, pause, caps and the travel buffer to
-the worker's other visits), take the seat and hold the money. The exclusion constraint and the
+the worker's other visits), take the seat, spend any coordinator's override it relied on, and hold the
+money. The exclusion constraint and the
 unique seat index are the backstop if anything slips past; both become 409.
 """
 
@@ -21,10 +22,11 @@ from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import Conflict
 from slivers.market.booking_effects import money_of
-from slivers.market.candidate_service import Slot, failures_of
+from slivers.market.candidate_service import Slot, judge_worker
 from slivers.market.lifecycle import BookingState
 from slivers.market.models import SEATED_STATES, Booking, CareRequest, RequestOccurrence
 from slivers.payments import booking_hooks
+from slivers.vetting.oversight import usable_overrides, use_override
 
 # A worker who accepts an offer agrees to its time: their posted windows and notice do not bind them.
 WAIVED_ON_ACCEPT = frozenset({"availability", "min_notice"})
@@ -81,7 +83,13 @@ async def confirm(
     person = await session.get(Person, booking.person_id)
     assert request is not None
     assert person is not None
-    failures = await failures_of(session, Slot(request, occurrence, person), booking.worker_id, now)
+    # A coordinator's unused override (3.3, "book anyway") excuses the credential it names, for this
+    # worker and, if it names one, this request; suspension, pending status and supervision never.
+    usable = await usable_overrides(session, booking.worker_id, booking.request_id)
+    judgement = await judge_worker(
+        session, Slot(request, occurrence, person), booking.worker_id, now, frozenset(usable)
+    )
+    failures = judgement.failures
     if accepted_by_worker:
         failures = [f for f in failures if f.rule not in WAIVED_ON_ACCEPT]
     if any(f.rule == "overlap_with_travel" for f in failures):
@@ -99,6 +107,8 @@ async def confirm(
     booking.status = BookingState.CONFIRMED.value
     booking.confirmed_at = now
     await session.flush()  # the exclusion constraint and the seat index speak here, as 409
+    for code in sorted(judgement.overrides_used):
+        await use_override(session, clock, usable[code], booking.id)  # spent by this booking, audited
     await booking_hooks.on_confirm(session, clock, money_of(booking), settings=settings)
     await _clear_cover_if_filled(session, occurrence)
 

@@ -17,9 +17,10 @@ from slivers.errors import DomainError
 from slivers.logs import get_logger
 from slivers.market import booking_effects as effects
 from slivers.market.booking_service import BookingService
-from slivers.market.candidate_service import Slot, failures_of, rank_slot
+from slivers.market.candidate_service import Slot, judge_worker, rank_slot
 from slivers.market.lifecycle import PartyRole, Transition
 from slivers.market.models import SEATED_STATES, Booking, CareRequest, RequestOccurrence
+from slivers.vetting.models import EligibilityOverride
 
 log = get_logger(__name__)
 # Rules that a worker's loss of standing breaks (suspension, a lapsed or revoked credential).
@@ -106,7 +107,16 @@ async def reopen_for_lost_worker(
         assert occurrence is not None
         assert request is not None
         assert person is not None
-        failures = await failures_of(session, Slot(request, occurrence, person), worker_id, now)
+        # An override this booking spent still excuses its credential for this booking.
+        spent = frozenset(
+            await session.scalars(
+                select(EligibilityOverride.credential_code).where(
+                    EligibilityOverride.used_by_booking_id == booking.id
+                )
+            )
+        )
+        judged = await judge_worker(session, Slot(request, occurrence, person), worker_id, now, spent)
+        failures = judged.failures
         if not any(f.rule.startswith(_LOST_RULES) for f in failures):
             continue  # still eligible for this one (a lapsed credential it does not need)
         await bookings.apply(

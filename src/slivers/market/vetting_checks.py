@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.models import Worker
 from slivers.geo import Nation
 from slivers.market.candidates import WorkerSnapshot
-from slivers.vetting.eligibility import VettingSubject, VisitCheck
+from slivers.vetting.eligibility import EligibilityResult, VettingSubject, VisitCheck
 from slivers.vetting.models import Credential
 from slivers.vetting.policy import policy_for
 from slivers.vetting.subjects import subject_from_rows
@@ -37,6 +37,40 @@ async def load_subjects_by_worker(
     return {wid: subject_from_rows(worker, credentials[wid]) for wid, worker in workers.items()}
 
 
+class VettingJudge:
+    """The callback `CandidateSearch` calls last for each worker that passes everything else; it also
+    says which of a worker's usable overrides (credential codes) turned a failure into a pass."""
+
+    def __init__(
+        self,
+        subjects: dict[uuid.UUID, VettingSubject],
+        worker_orgs: dict[uuid.UUID, uuid.UUID | None],
+        checks: dict[tuple[uuid.UUID | None, frozenset[str]], VisitCheck],
+        overrides: Mapping[uuid.UUID, frozenset[str]],
+    ) -> None:
+        self._subjects = subjects
+        self._worker_orgs = worker_orgs
+        self._checks = checks
+        self._overrides = overrides
+
+    def result(self, worker_id: uuid.UUID) -> EligibilityResult | None:
+        subject = self._subjects.get(worker_id)
+        if subject is None:
+            return None
+        codes = self._overrides.get(worker_id, frozenset())
+        return self._checks[self._worker_orgs[worker_id], codes].check(subject)
+
+    def __call__(self, worker: WorkerSnapshot) -> Sequence[str]:
+        worker_id = worker.id
+        assert isinstance(worker_id, uuid.UUID)
+        result = self.result(worker_id)
+        return ("no_vetting_record",) if result is None else result.failure_keys
+
+    def overrides_used(self, worker_id: uuid.UUID) -> frozenset[str]:
+        result = self.result(worker_id)
+        return frozenset() if result is None else result.overrides_used
+
+
 async def vetting_failures_for(
     session: AsyncSession,
     worker_orgs: dict[uuid.UUID, uuid.UUID | None],
@@ -46,22 +80,25 @@ async def vetting_failures_for(
     start: datetime,
     end: datetime,
     household_has_child: bool,
-) -> Callable[[WorkerSnapshot], Sequence[str]]:
-    """The callback `CandidateSearch` calls last for each worker that passes everything else."""
+    overrides: Mapping[uuid.UUID, frozenset[str]] | None = None,
+) -> VettingJudge:
+    """Vetting for the workers of `worker_orgs`, each judged by their organisation's policy. `overrides`
+    are coordinators' usable overrides (credential codes) per worker: a credential they name is passed
+    and reported by `overrides_used`; worker-level rules (suspension, pending, supervision) never are."""
+    overrides = overrides or {}
     subjects = await load_subjects_by_worker(session, list(worker_orgs))
-    checks: dict[uuid.UUID | None, VisitCheck] = {}
-    for organisation_id in set(worker_orgs.values()):
-        policy = await policy_for(session, organisation_id)
-        checks[organisation_id] = VisitCheck(
-            task_types, nation, start, end, household_has_child, policy=policy
-        )
-
-    def failures(worker: WorkerSnapshot) -> Sequence[str]:
-        worker_id = worker.id
-        assert isinstance(worker_id, uuid.UUID)
-        subject = subjects.get(worker_id)
-        if subject is None:
-            return ("no_vetting_record",)
-        return checks[worker_orgs[worker_id]].check(subject).failure_keys
-
-    return failures
+    policies = {org: await policy_for(session, org) for org in set(worker_orgs.values())}
+    checks: dict[tuple[uuid.UUID | None, frozenset[str]], VisitCheck] = {}
+    for worker_id, organisation_id in worker_orgs.items():
+        key = (organisation_id, overrides.get(worker_id, frozenset()))
+        if key not in checks:
+            checks[key] = VisitCheck(
+                task_types,
+                nation,
+                start,
+                end,
+                household_has_child,
+                policy=policies[organisation_id],
+                overrides=key[1],
+            )
+    return VettingJudge(subjects, worker_orgs, checks, overrides)
