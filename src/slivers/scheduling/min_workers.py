@@ -31,6 +31,13 @@ from slivers.scheduling.settings import Mode
 if TYPE_CHECKING:
     from slivers.scheduling.solver import Solver
 
+
+def stop_latency(n_pairs: int) -> float:
+    from slivers.scheduling.solver import stop_latency as latency  # solver imports this module
+
+    return latency(n_pairs)
+
+
 # share of the time left for the number of workers; the rest for the later levels (travel)
 SEARCH_SHARE = 0.9
 QUICK_RESTARTS = ("quick_restart", "quick_restart_no_lp")
@@ -84,7 +91,7 @@ def fewest_workers(
 
     plan = start
     proved = lower
-    left = deadline - time.perf_counter()
+    left = deadline - time.perf_counter() - stop_latency(p.n_pairs)
     if left > 0.05:
         _set_domain(model, cover, 1, 1)
         model.model.minimize(total)
@@ -232,8 +239,8 @@ class _LaterLevels:
     def solve(self) -> tuple[Plan, list[Level], list[int]]:
         model, levels, plan, bounds = self.model, self.levels, self.plan, self.bounds
         for i in range(2, len(levels)):
-            left = self.deadline - time.perf_counter()
-            if left < 0.05:
+            left = self.deadline - time.perf_counter() - stop_latency(self.model.prepared.n_pairs)
+            if left < stop_latency(self.model.prepared.n_pairs):
                 break
             if levels[i].evaluate(plan) == levels[i].high:
                 continue  # at its bound already (no travel at all, say)
