@@ -1,10 +1,12 @@
 """Cover (design 4.4): when an occurrence loses a confirmed worker, offers go out automatically to
-the best candidates (preferred workers first, then the wider vetted pool, best-ranked first), a few
-at a time, until its seats are filled or the visit starts."""
+the best candidates (preferred workers first, then the person's approved reserve, then the wider
+vetted pool, best-ranked first within each), a few at a time, until its seats are filled or the
+visit starts."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -18,13 +20,35 @@ from slivers.logs import get_logger
 from slivers.market import booking_effects as effects
 from slivers.market.booking_service import BookingService
 from slivers.market.candidate_service import Slot, judge_worker, rank_slot
+from slivers.market.candidates import Candidate
 from slivers.market.lifecycle import PartyRole, Transition
 from slivers.market.models import SEATED_STATES, Booking, CareRequest, RequestOccurrence
+from slivers.market.reserve import reserve_of
 from slivers.vetting.models import EligibilityOverride
 
 log = get_logger(__name__)
 # Rules that a worker's loss of standing breaks (suspension, a lapsed or revoked credential).
 _LOST_RULES = ("inactive", "suspended", "vetting:", "no_profile")
+
+
+def cover_order(
+    ranked: Sequence[Candidate], preferred_ids: Iterable[object], reserve_ids: Sequence[uuid.UUID]
+) -> list[Candidate]:
+    """Design 4.4's tiers: preferred workers, then the person's approved reserve (in the circle's
+    order), then the wider vetted pool; within the first and last tier, the candidates' rank."""
+    preferred = {str(i) for i in preferred_ids}
+    reserve_at = {str(worker_id): place for place, worker_id in enumerate(reserve_ids)}
+
+    def tier(pair: tuple[int, Candidate]) -> tuple[int, int, int]:
+        position, candidate = pair
+        key = str(candidate.worker.id)
+        if key in preferred:
+            return (0, 0, position)
+        if key in reserve_at:
+            return (1, reserve_at[key], position)
+        return (2, 0, position)
+
+    return [candidate for _, candidate in sorted(enumerate(ranked), key=tier)]
 
 
 async def offer_cover(
@@ -62,6 +86,7 @@ async def offer_cover(
         await session.scalars(select(Booking.worker_id).where(Booking.occurrence_id == occurrence.id))
     )
     ranked, _ = await rank_slot(session, Slot(request, occurrence, person), now)
+    ranked = cover_order(ranked, request.preferred_worker_ids, reserve_of(person.preferences))
     bookings = BookingService(session, clock, settings)
     sent = 0
     for candidate in ranked:

@@ -278,3 +278,27 @@ async def test_calendar_feeds_are_secret_and_revocable(market: Market) -> None:
     assert (await worker.delete("/api/v1/workers/me/calendar-feed")).status_code == 204
     assert_problem(await stranger.get(worker_feed), 404)
     assert (await stranger.get(person_feed)).status_code == 200
+
+
+async def test_cover_goes_to_the_persons_reserve_before_the_wider_pool(market: Market) -> None:
+    worker = await market.worker()
+    pool = await market.worker(hourly_rate_pence=1400)
+    reserve = await market.worker(hourly_rate_pence=1600)  # ranks after `pool` on rate alone
+    carer, person = await market.carer()
+    stranger, _ = await market.carer()
+    body = {"worker_ids": [reserve.user["worker_id"]]}
+    assert (await stranger.put(f"/api/v1/persons/{person}/reserve", json=body)).status_code == 404
+    unknown = await carer.put(f"/api/v1/persons/{person}/reserve", json={"worker_ids": [str(uuid.uuid4())]})
+    assert_problem(unknown, 400, field="worker_ids", rule="unknown_worker")
+    saved = await carer.put(f"/api/v1/persons/{person}/reserve", json=body)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["worker_ids"] == body["worker_ids"]
+    request = await market.request(carer, person)
+    booking = await market.book(carer, request, worker)
+    await worker.post(f"/api/v1/bookings/{booking['id']}/accept")
+    await worker.post(f"/api/v1/bookings/{booking['id']}/cancel", json={"reason": "ill"})
+
+    assert await run_once(market.app.state.wiring, JOB["market.offer_cover"]) == 1
+
+    assert [o["is_cover"] for o in (await reserve.get("/api/v1/bookings")).json()] == [True]
+    assert (await pool.get("/api/v1/bookings")).json() == []
