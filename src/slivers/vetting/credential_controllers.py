@@ -25,8 +25,11 @@ from slivers.vetting.schemas import (
     Decision,
     EvidenceRead,
     QueueItem,
+    StatusCheckCreate,
+    StatusCheckRead,
     Verify,
 )
+from slivers.vetting.status_checks import StatusCheckService
 from slivers.vetting.uploads import MAX_EVIDENCE_BYTES
 from slivers.web.deps import wiring_of
 
@@ -52,6 +55,12 @@ def provide_decisions(
     return DecisionService(db_session, clock)
 
 
+def provide_status_checks(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> StatusCheckService:
+    return StatusCheckService(db_session, clock)
+
+
 def provide_evidence(
     db_session: NamedDependency[AsyncSession],
     clock: NamedDependency[Clock],
@@ -68,6 +77,7 @@ class CredentialController(Controller):
         "credentials": Provide(provide_credentials, sync_to_thread=False),
         "decisions": Provide(provide_decisions, sync_to_thread=False),
         "evidence": Provide(provide_evidence, sync_to_thread=False),
+        "status_checks": Provide(provide_status_checks, sync_to_thread=False),
     }
 
     @post("/workers/me/credentials", operation_id="submitCredential", status_code=HTTP_201_CREATED)
@@ -142,6 +152,21 @@ class CredentialController(Controller):
     ) -> CredentialRead:
         """Withdraw a verified credential, with a reason; the worker's affected bookings are reopened."""
         return await decisions.revoke(actor, credential_id, data)
+
+    @post(
+        "/credentials/{credential_id:uuid}/status-checks",
+        operation_id="recordStatusCheck",
+        status_code=HTTP_201_CREATED,
+    )
+    async def status_check(
+        self,
+        credential_id: FromPath[uuid.UUID],
+        data: JSONBody[StatusCheckCreate],
+        actor: NamedDependency[Actor],
+        status_checks: NamedDependency[StatusCheckService],
+    ) -> StatusCheckRead:
+        """Record a DBS Update Service status check: clear extends the certificate, changed withdraws it."""
+        return await status_checks.record(actor, credential_id, data)
 
     @post(
         "/credentials/{credential_id:uuid}/evidence",

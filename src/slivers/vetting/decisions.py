@@ -46,13 +46,13 @@ class DecisionService:
             )
         self._decide(credential, actor, "verified", data.note)
         credential.valid_until = valid_until
-        await self._after(actor, credential, worker, policy, "verified", data.note)
+        await self.announce(actor, credential, worker, policy, "verified", data.note)
         return credential_read(credential, policy, [])
 
     async def reject(self, actor: Actor, credential_id: uuid.UUID, data: Decision) -> CredentialRead:
         credential, worker, policy = await self._decidable(actor, credential_id, "submitted")
         self._decide(credential, actor, "rejected", data.reason)
-        await self._after(actor, credential, worker, policy, "rejected", data.reason)
+        await self.announce(actor, credential, worker, policy, "rejected", data.reason)
         return credential_read(credential, policy, [])
 
     async def revoke(self, actor: Actor, credential_id: uuid.UUID, data: Decision) -> CredentialRead:
@@ -60,7 +60,7 @@ class DecisionService:
         credential, worker, policy = await self._decidable(actor, credential_id, "verified")
         credential.status = "revoked"
         credential.decision_reason = data.reason
-        await self._after(actor, credential, worker, policy, "revoked", data.reason)
+        await self.announce(actor, credential, worker, policy, "revoked", data.reason)
         await worker_lost(self.session, self.clock, worker.id, "credential_revoked", self.clock.now())
         return credential_read(credential, policy, [])
 
@@ -82,7 +82,7 @@ class DecisionService:
         credential.decided_by_id = actor.user_id
         credential.decision_reason = reason
 
-    async def _after(
+    async def announce(
         self,
         actor: Actor,
         credential: Credential,

@@ -3,6 +3,10 @@
 What was done is in `credential_notices` (unique per credential and kind), so the sweep can run twice,
 late or after a crash and still send each warning once and lapse each credential once. The rule for
 missed thresholds is the pure core's (`credential_expiry_notices`): only the latest is sent.
+
+A kind names the deadline it was for (`warn:30@2027-03-01`, `lapsed@2027-03-01`): a clear Update Service
+status check moves a DBS certificate's `valid_until`, and the new deadline gets its own warnings and
+lapse. Kinds without a deadline (written before checks could move one) count for any deadline.
 """
 
 from __future__ import annotations
@@ -54,7 +58,10 @@ async def sweep_credential_expiry(ctx: JobContext) -> int:
     changed = 0
     for credential, worker in rows:
         assert credential.valid_until is not None
-        kinds = handled[credential.id]
+        deadline = credential.valid_until.isoformat()
+        kinds = {
+            kind for kind, _, at in (k.partition("@") for k in handled[credential.id]) if at in ("", deadline)
+        }
         thresholds = {int(kind.split(":")[1]) for kind in kinds if kind.startswith("warn:")}
         due = credential_expiry_notices(credential.valid_until, now, thresholds)
         if due.nothing_to_do:
@@ -64,7 +71,10 @@ async def sweep_credential_expiry(ctx: JobContext) -> int:
         for threshold in sorted(due.skip):
             session.add(
                 CredentialNotice(
-                    credential_id=credential.id, kind=f"warn:{threshold}", outcome="skipped", at=now
+                    credential_id=credential.id,
+                    kind=f"warn:{threshold}@{deadline}",
+                    outcome="skipped",
+                    at=now,
                 )
             )
         title = (
@@ -75,7 +85,7 @@ async def sweep_credential_expiry(ctx: JobContext) -> int:
             session.add(
                 CredentialNotice(
                     credential_id=credential.id,
-                    kind=f"warn:{due.send}",
+                    kind=f"warn:{due.send}@{deadline}",
                     outcome="skipped" if renewed else "sent",
                     at=now,
                 )
@@ -87,7 +97,7 @@ async def sweep_credential_expiry(ctx: JobContext) -> int:
                     worker,
                     "vetting_credential_expiring",
                     {**facts, "days": due.send},
-                    f"vetting:credential:{credential.id}:warn:{due.send}",
+                    f"vetting:credential:{credential.id}@{deadline}:warn:{due.send}",
                 )
         if due.passed and LAPSED not in kinds:
             await _lapse(ctx, credential, worker, renewed, facts)
@@ -100,8 +110,13 @@ async def _lapse(
 ) -> None:
     assert credential.valid_until is not None
     session, clock = ctx.session, ctx.clock
+    deadline = credential.valid_until.isoformat()
     credential.status = LAPSED
-    session.add(CredentialNotice(credential_id=credential.id, kind=LAPSED, outcome="done", at=clock.now()))
+    session.add(
+        CredentialNotice(
+            credential_id=credential.id, kind=f"{LAPSED}@{deadline}", outcome="done", at=clock.now()
+        )
+    )
     await record(
         session,
         clock,
@@ -119,7 +134,7 @@ async def _lapse(
         worker,
         "vetting_credential_lapsed",
         facts,
-        f"vetting:credential:{credential.id}:lapsed",
+        f"vetting:credential:{credential.id}@{deadline}:lapsed",
     )
     await worker_lost(session, clock, worker.id, "credential_lapsed", lapse_instant(credential.valid_until))
 

@@ -51,7 +51,8 @@ class CredentialNotice(AppendOnlyBase):
     __tablename__ = "credential_notices"
     __table_args__ = (UniqueConstraint("credential_id", "kind"),)
     credential_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("credentials.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # warn:60 | warn:30 | warn:7 | lapsed
+    # warn:60 | warn:30 | warn:7 | lapsed, then "@" and the valid-until date it was for
+    kind: Mapped[str] = mapped_column(String(20))
     outcome: Mapped[str] = mapped_column(String(10))  # sent | skipped | done
     at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
 

@@ -110,6 +110,29 @@ class Decision(Strict):
     reason: Reason
 
 
+class StatusCheckCreate(Strict):
+    """A DBS Update Service status check a coordinator has made: "clear" (no new information) or
+    "changed" (the certificate is no longer current), with the date it was made."""
+
+    checked_on: date
+    result: Literal["clear", "changed"] = "clear"
+    reason: Annotated[str, Meta(max_length=2000)] = ""
+
+    def __post_init__(self) -> None:
+        if self.result == "changed" and len(self.reason.strip()) < 3:
+            raise InvalidInput(
+                "Say why the credential is withdrawn (the check showed a change).",
+                field="reason",
+                rule="required",
+            )
+
+
+class StatusCheckRead(msgspec.Struct, kw_only=True):
+    credential: CredentialRead
+    # The barred-list records checked on the same certificate, which follow it.
+    same_certificate: list[CredentialRead]
+
+
 class EvidenceRead(msgspec.Struct, kw_only=True):
     credential_id: uuid.UUID
     content_type: str

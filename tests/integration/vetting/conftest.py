@@ -4,13 +4,17 @@ submitted and verified through the API as people would."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from litestar import Litestar
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from slivers.clock import Clock
+from slivers.vetting import hooks
 from slivers.vetting.catalogue import DEFAULT_POLICY
 from slivers.vetting.eligibility import credential_valid_until
 from slivers.vetting.models import Credential
@@ -123,3 +127,18 @@ def visit_query(**changes: Any) -> dict[str, Any]:
         "start": "2026-12-02T10:00:00Z",
         "end": "2026-12-02T12:00:00Z",
     } | changes
+
+
+@pytest.fixture
+def lost() -> Iterator[list[tuple[uuid.UUID, str, datetime]]]:
+    calls: list[tuple[uuid.UUID, str, datetime]] = []
+
+    async def handler(
+        session: AsyncSession, clock: Clock, worker_id: uuid.UUID, reason: str, since: datetime
+    ) -> int:
+        calls.append((worker_id, reason, since))
+        return 0
+
+    hooks.worker_lost_handlers.append(handler)
+    yield calls
+    hooks.worker_lost_handlers.remove(handler)
