@@ -1,22 +1,32 @@
 """Sweeps for volunteers' supervision and for evidence files (design 3.3, 7). Both are idempotent:
-supervision notices are unique per volunteer, deadline and kind; evidence is deleted once."""
+supervision notices are unique per volunteer, deadline and kind; evidence is deleted once.
+
+A request whose transaction fails after its evidence file was written leaves a file no credential
+refers to. The evidence sweep deletes such orphans once they are over an hour old, so a file whose
+upload is still in flight (written, its row not yet committed) is never taken."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.models import Worker
+from slivers.audit.service import record
 from slivers.clock import to_london
 from slivers.jobs.registry import JobContext
 from slivers.vetting.evidence import delete_evidence, evidence_store
 from slivers.vetting.expiry import SUPERVISION_WARNING_DAYS, evidence_due_for_deletion, supervision_notices
 from slivers.vetting.models import Credential, SupervisionNotice
 from slivers.vetting.notify import tell_worker_and_coordinators
+from slivers.vetting.uploads import EvidenceStore
 
 OVERDUE = "overdue"
+ORPHAN_GRACE = timedelta(hours=1)  # far longer than any upload request takes
+_CHUNK = 500
 
 
 async def sweep_supervision(ctx: JobContext) -> int:
@@ -116,4 +126,34 @@ async def sweep_evidence(ctx: JobContext) -> int:
         reason = "credential decided" if credential.decided_at is not None else "retention period ended"
         await delete_evidence(session, clock, store, credential, actor_id=None, reason=reason)
         changed += 1
-    return changed
+    return changed + await _delete_orphans(session, store, ctx)
+
+
+async def _delete_orphans(session: AsyncSession, store: EvidenceStore, ctx: JobContext) -> int:
+    """Delete files over an hour old that no credential row refers to; audited as a count only."""
+    candidates = store.keys_written_before(ctx.clock.now() - ORPHAN_GRACE)
+    referenced: set[str] = set()
+    for start in range(0, len(candidates), _CHUNK):
+        chunk: Sequence[str] = candidates[start : start + _CHUNK]
+        referenced.update(
+            key
+            for key in await session.scalars(
+                select(Credential.evidence_key).where(Credential.evidence_key.in_(chunk))
+            )
+            if key is not None
+        )
+    orphans = [key for key in candidates if key not in referenced]
+    for key in orphans:
+        store.delete(key)
+    if orphans:
+        await record(
+            session,
+            ctx.clock,
+            actor_id=None,
+            action="evidence.orphans_deleted",
+            subject_type="evidence",
+            subject_id=None,
+            reason="no credential refers to them",
+            data={"count": len(orphans)},
+        )
+    return len(orphans)

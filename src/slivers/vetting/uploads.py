@@ -13,6 +13,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -55,6 +56,10 @@ class EvidenceStore(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove the file; a key that is already gone is not an error."""
+        ...
+
+    def keys_written_before(self, cutoff: datetime) -> list[str]:
+        """The keys of the files last written before `cutoff`, for the sweep of orphaned files."""
         ...
 
 
@@ -171,6 +176,15 @@ class FileEvidenceStore:
     def delete(self, key: str) -> None:
         (self._root / _check_key(key)).unlink(missing_ok=True)
 
+    def keys_written_before(self, cutoff: datetime) -> list[str]:
+        limit = cutoff.timestamp()
+        keys = []
+        with os.scandir(self._root) as entries:
+            for entry in entries:
+                if _KEY.match(entry.name) and entry.is_file() and entry.stat().st_mtime < limit:
+                    keys.append(entry.name)
+        return sorted(keys)
+
     def path_of(self, key: str) -> Path:
         """For streaming a file to a coordinator; never derived from anything the user sent."""
         return self._root / _check_key(key)
@@ -181,10 +195,12 @@ class InMemoryEvidenceStore:
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+        self.written_at: dict[str, datetime] = {}
 
     def put(self, data: bytes) -> str:
         key = _new_key()
         self.files[key] = bytes(data)
+        self.written_at[key] = datetime.now(UTC)
         return key
 
     def read(self, key: str) -> bytes:
@@ -195,3 +211,7 @@ class InMemoryEvidenceStore:
 
     def delete(self, key: str) -> None:
         self.files.pop(_check_key(key), None)
+        self.written_at.pop(key, None)
+
+    def keys_written_before(self, cutoff: datetime) -> list[str]:
+        return sorted(key for key, at in self.written_at.items() if key in self.files and at < cutoff)

@@ -3,8 +3,9 @@ run twice or after being down across the deadlines; supervision notices; evidenc
 
 from __future__ import annotations
 
+import os
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Litestar
@@ -17,6 +18,7 @@ from slivers.jobs.registry import SweepJob, all_jobs, run_once
 from slivers.notifications.models import OutboxMessage
 from slivers.vetting.jobs import CREDENTIAL_EXPIRY, EVIDENCE_CLEANUP, SUPERVISION_DUE
 from slivers.vetting.models import Credential, CredentialNotice
+from slivers.vetting.uploads import FileEvidenceStore
 from tests.integration.vetting.conftest import Kit
 
 # A one-year training credential issued on 1 March 2026 is valid until 1 March 2027 and lapses at
@@ -190,3 +192,30 @@ async def test_evidence_is_deleted_once_decided_and_in_any_case_after_six_months
         "credential decided",
         "retention period ended",
     ]
+
+
+async def test_orphaned_evidence_files_over_an_hour_old_are_deleted_and_counted(
+    kit: Kit, app: Litestar, clock: FrozenClock, settings: Settings
+) -> None:
+    worker = await kit.worker()
+    credential = await kit.submit(worker, "first_aid")
+    uploaded = await worker.post(
+        f"/api/v1/credentials/{credential['id']}/evidence", files={"file": ("c.pdf", PDF, "application/pdf")}
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    store = FileEvidenceStore(settings.evidence_dir)
+    orphan, in_flight = store.put(PDF), store.put(PDF)  # as if their requests' transactions failed
+    kept = (await credential_row(app, credential["id"])).evidence_key
+    assert kept is not None
+    two_hours_ago = (clock.now() - timedelta(hours=2)).timestamp()
+    for key in (orphan, kept):
+        os.utime(store.path_of(key), (two_hours_ago, two_hours_ago))
+    ten_minutes_ago = (clock.now() - timedelta(minutes=10)).timestamp()
+    os.utime(store.path_of(in_flight), (ten_minutes_ago, ten_minutes_ago))
+    assert await run_twice(app, EVIDENCE_CLEANUP) == (1, 0)
+    assert sorted(p.name for p in settings.evidence_dir.iterdir()) == sorted([kept, in_flight])
+    async with app.state.wiring.unit_of_work() as session:
+        [event] = await session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "evidence.orphans_deleted")
+        )
+    assert event.data == {"count": 1}
