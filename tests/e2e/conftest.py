@@ -136,9 +136,11 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def coordinator(server: dict[str, Any]) -> Coordinator:
+def coordinator(server: dict[str, Any]) -> Iterator[Coordinator]:
     """One coordinator of one charity for the whole session (made with the CLI, as an operator would)."""
-    return make_coordinator(server)
+    made = make_coordinator(server)
+    yield made
+    made.client.close()
 
 
 @pytest.fixture(scope="module", autouse=True)

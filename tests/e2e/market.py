@@ -74,7 +74,8 @@ class Coordinator:
 
 def make_coordinator(server: dict[str, Any]) -> Coordinator:
     email = unique_email("coordinator")
-    client = client_for(server["base_url"], name="Cora Coordinator", email=email)
+    # Not in CLIENTS: the coordinator lives for the whole session, and CLIENTS is emptied per module.
+    client = api_user(server["base_url"], name="Cora Coordinator", email=email)
     cli(server, "org", "create", ORGANISATION, "--kind", "charity")
     cli(server, "org", "add-member", ORGANISATION, email, "--role", "coordinator")
     me = client.get("/api/v1/me").json()
