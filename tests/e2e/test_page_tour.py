@@ -46,6 +46,7 @@ class Stop:
     role: str
     path: Callable[[Scene], str]
     heading: str
+    says: str = ""  # words the page must show
 
 
 STOPS = [
@@ -57,7 +58,7 @@ STOPS = [
     Stop("worker", "coordinator", lambda s: f"/desk/workers/{s.ids['volunteer']}", "Vic Tour"),
     Stop("demand", "coordinator", lambda s: "/desk/demand", "Unmet demand"),
     Stop("cancel", "carer", lambda s: f"/bookings/{s.ids['coming']}/cancel", "Cancel this visit?"),
-    Stop("finished", "carer", lambda s: f"/bookings/{s.ids['finished']}", "Visit"),
+    Stop("finished", "carer", lambda s: f"/bookings/{s.ids['finished']}", "Visit", says="Who came"),
     Stop("dispute", "carer", lambda s: f"/bookings/{s.ids['finished']}/dispute", "Dispute the timesheet"),
     Stop("disputes", "coordinator", lambda s: "/desk/disputes", "Disputed timesheets"),
     Stop(
@@ -178,6 +179,8 @@ def test_page_tour(
     ui.shots = STOPS.index(stop)
     assert ui.open(stop.path(scene)) == 200
     expect(page.get_by_role("heading", level=1)).to_have_text(stop.heading)
+    if stop.says:
+        expect(page.get_by_text(stop.says, exact=True)).to_be_visible()
     if ui.keyboard:
         walk_with_the_keyboard(page)
     ui.check(stop.name)

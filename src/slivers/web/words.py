@@ -54,7 +54,7 @@ WORKER_STATUS_WORDS: dict[str, str] = {
     "declined": "You said no",
     "expired": "The offer ran out",
     "cancelled": "Cancelled",
-    "no_show": "Marked as not attended",
+    "no_show": "Recorded as not coming",
 }
 CREDENTIAL_STATUS_WORDS: dict[str, str] = {
     "submitted": "Waiting for a coordinator to check",
