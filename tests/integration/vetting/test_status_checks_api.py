@@ -11,6 +11,9 @@ from litestar import Litestar
 from sqlalchemy import func, select
 
 from slivers.audit.models import AuditEvent
+from slivers.clock import FrozenClock
+from slivers.jobs.registry import run_once
+from slivers.vetting.jobs import CREDENTIAL_EXPIRY
 from slivers.vetting.models import Credential
 from tests.integration.conftest import ApiClient, StaffFactory, assert_problem
 from tests.integration.vetting.conftest import DBS_NUMBER, Kit
@@ -19,15 +22,15 @@ OLD_ISSUE = date(2022, 10, 1)  # over four years before the frozen clock (25 Nov
 
 
 async def lapsed_certificate(kit: Kit, worker: ApiClient) -> tuple[str, str]:
-    """An enhanced DBS issued in 2022 and the adults' barred-list record checked on it, both lapsed
-    (a factory: written straight to the database). Returns their ids."""
+    """An enhanced DBS issued in 2022 and the adults' barred-list record checked on it (a factory:
+    written straight to the database), lapsed by the expiry sweep. Returns their ids."""
     ids = []
     async with kit.app.state.wiring.unit_of_work() as session:
         for code in ("dbs_enhanced", "dbs_barred_adults"):
             row = Credential(
                 worker_id=uuid.UUID(worker.user["worker_id"]),
                 type_code=code,
-                status="lapsed",
+                status="verified",
                 issued_on=OLD_ISSUE,
                 valid_until=date(2025, 10, 1),
                 certificate_number=DBS_NUMBER,
@@ -41,6 +44,7 @@ async def lapsed_certificate(kit: Kit, worker: ApiClient) -> tuple[str, str]:
             session.add(row)
             await session.flush()
             ids.append(str(row.id))
+    assert await run_once(kit.app.state.wiring, CREDENTIAL_EXPIRY) == 2
     return ids[0], ids[1]
 
 
@@ -48,8 +52,8 @@ async def check(client: ApiClient, credential_id: str, **body: Any) -> Any:
     return await client.post(f"/api/v1/credentials/{credential_id}/status-checks", json=body)
 
 
-async def test_a_clear_check_brings_a_four_year_old_dbs_and_its_barred_list_back(
-    kit: Kit, app: Litestar
+async def test_a_clear_check_brings_a_four_year_old_dbs_and_its_barred_list_back_until_it_lapses_again(
+    kit: Kit, app: Litestar, clock: FrozenClock, lost: list[Any]
 ) -> None:
     worker = await kit.worker()
     dbs, barred = await lapsed_certificate(kit, worker)
@@ -67,6 +71,9 @@ async def test_a_clear_check_brings_a_four_year_old_dbs_and_its_barred_list_back
     assert audited == 2
     assert_problem(await check(kit.coordinator, dbs, checked_on="2026-11-01"), 400, rule="not_latest")
     assert_problem(await check(kit.coordinator, dbs, checked_on="2026-11-26"), 400, rule="not_future")
+    clock.set(datetime(2027, 11, 21, 0, 0, tzinfo=UTC))  # the new deadline gets its own lapse
+    assert await run_once(app.state.wiring, CREDENTIAL_EXPIRY) == 2
+    assert [reason for _, reason, _ in lost] == ["credential_lapsed"] * 4
 
 
 async def test_a_changed_result_revokes_the_certificate_and_reopens_bookings(
