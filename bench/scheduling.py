@@ -219,12 +219,13 @@ def main() -> None:
         f"Run {started:%Y-%m-%d %H:%M} UTC on {machine()}; solver num_workers = 2.",
         f"Load average (1, 5, 15 min) at the start: {load_at_start}; at the end: {load_average()}"
         " (the machine is shared with other engineers' test runs).",
-        f"Command: `.venv/bin/python bench/scheduling.py {' '.join(sys.argv[1:])}`".rstrip() + ".",
+        f"Command: `{' '.join(['.venv/bin/python bench/scheduling.py', *sys.argv[1:]])}`.",
         "",
         "Synthetic county weeks (seeded generator, real Hertfordshire/Bedfordshire postcode sectors;"
         " fill mode;"
         " the objective is priority-weighted filled requests, the bound the best of CP-SAT's and the LP"
-        " relaxation's, wall time the whole solve including model building):",
+        " relaxation's (above decompose_above_pairs, XL: the sum of the days' bounds, each day solved"
+        " alone), wall time the whole solve including model building):",
         "",
         *synthetic_table(synthetic),
     ]

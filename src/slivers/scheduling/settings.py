@@ -22,7 +22,7 @@ class Settings:
     relative_gap: float = 0.0
     num_workers: int = 2
     seed: int = 0
-    # Reserved for decomposition by day (weekly caps linking); not implemented yet, so unused.
+    # fill instances with more usable pairs than this are solved day by day (decompose.py; XL is, L is not)
     decompose_above_pairs: int = 250_000
     log_search: bool = False
 
