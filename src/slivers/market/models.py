@@ -44,6 +44,8 @@ class WorkerMarketProfile(Base):
     narrow in SQL: the home centroid, and the task types as a bit mask."""
 
     __tablename__ = "worker_market_profiles"
+    # Candidate search's bounding box (migration 0003b).
+    __table_args__ = (Index("ix_worker_market_profiles_home_lat_lon", "home_lat", "home_lon"),)
     worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), unique=True)
     home_lat: Mapped[float] = mapped_column(Float)
     home_lon: Mapped[float] = mapped_column(Float)

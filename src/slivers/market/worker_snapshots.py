@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.models import Worker
@@ -41,6 +41,8 @@ KM_PER_DEGREE_LON_AT_EQUATOR = 111.320
 # the margin keeps it wider than the exact rule, never narrower.
 _DISTANCE_MARGIN = 1.02
 _DISTANCE_SLACK_KM = 0.2
+# The profile schema's cap on how far a worker travels (schemas_profiles.WorkerProfileUpdate).
+MAX_TRAVEL_KM = 50
 
 _WORKER_COLUMNS = (
     Worker.id,
@@ -119,7 +121,22 @@ def _availability_touches_slot(slot: RequestSnapshot) -> Any:
     return exists().where(rule.worker_id == Worker.id, or_(window, weekly))
 
 
-def _narrowing(slot: RequestSnapshot, task_mask: int) -> Any:
+def _bounding_box(slot: RequestSnapshot, reach_km: float) -> Any:
+    """Homes within `reach_km` of the visit lie in this box (indexed: home_lat, home_lon); it is
+    widened by the same margins as the distance test, so it never cuts a worker the exact rule keeps."""
+    lat0, lon0 = slot.location
+    reach = reach_km * _DISTANCE_MARGIN + _DISTANCE_SLACK_KM
+    dlat = reach / KM_PER_DEGREE_LAT
+    # The box's widest longitude span is at its edge nearest a pole.
+    widest = min(89.0, abs(lat0) + dlat)
+    dlon = reach / (KM_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(widest)))
+    home = WorkerMarketProfile
+    return and_(
+        home.home_lat.between(lat0 - dlat, lat0 + dlat), home.home_lon.between(lon0 - dlon, lon0 + dlon)
+    )
+
+
+def _narrowing(slot: RequestSnapshot, task_mask: int, reach_km: float) -> Any:
     lat0, lon0 = slot.location
     km_per_lon = KM_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0))
     dy = (WorkerMarketProfile.home_lat - lat0) * KM_PER_DEGREE_LAT
@@ -127,6 +144,7 @@ def _narrowing(slot: RequestSnapshot, task_mask: int) -> Any:
     reach = Worker.max_travel_km * _DISTANCE_MARGIN + _DISTANCE_SLACK_KM
     minutes = int((slot.end - slot.start) // timedelta(minutes=1))
     conditions = [
+        _bounding_box(slot, reach_km),
         Worker.status == "active",
         WorkerMarketProfile.task_mask.op("&")(task_mask) == task_mask,
         Worker.min_visit_minutes <= minutes,
@@ -137,6 +155,17 @@ def _narrowing(slot: RequestSnapshot, task_mask: int) -> Any:
     if not slot.is_paid:
         conditions.append(Worker.kind == "volunteer")
     return and_(*conditions)
+
+
+async def _longest_reach(session: AsyncSession) -> float:
+    """The bounding box's radius: the profile schema caps travel at `MAX_TRAVEL_KM`, but a row written
+    another way (an import, an older profile) may travel further, and must not be cut by the box."""
+    longest = await session.scalar(
+        select(Worker.max_travel_km).where(Worker.max_travel_km > MAX_TRAVEL_KM).order_by(None).limit(1)
+    )
+    if longest is None:
+        return float(MAX_TRAVEL_KM)
+    return float(await session.scalar(select(func.max(Worker.max_travel_km))) or MAX_TRAVEL_KM)
 
 
 def _week_bounds(day: date) -> tuple[datetime, datetime, datetime, datetime]:
@@ -161,7 +190,8 @@ async def load_workers(
     `worker_ids` (not narrowed, so `why_not` and confirmation see every rule)."""
     query = select(*_WORKER_COLUMNS).join(WorkerMarketProfile, WorkerMarketProfile.worker_id == Worker.id)
     if worker_ids is None:
-        query = query.where(_narrowing(slot, task_mask))
+        reach_km = await _longest_reach(session)
+        query = query.where(_narrowing(slot, task_mask, reach_km))
     else:
         query = query.where(Worker.id.in_(list(worker_ids)))
     rows = (await session.execute(query)).all()
