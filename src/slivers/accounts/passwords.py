@@ -14,6 +14,7 @@ from slivers.errors import InvalidInput
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 
+
 def _hasher_for(profile: str) -> PasswordHasher:
     """argon2id with its recommended parameters; the test suite asks for a cheap profile, since it
     registers hundreds of users (SLIVERS_PASSWORD_HASHING=fast-for-tests, never in production)."""
