@@ -132,6 +132,9 @@ class PersonService:
                 continue
             if field == "home_postcode":
                 value = _postcode(value, "home_postcode")
+            if field == "preferences":
+                # Merged, not replaced: other features keep their own keys here (the market's reserve list).
+                value = {**person.preferences, **value}
             setattr(person, field, value)
             changed.append(field)
         await self._audit(actor, "person.updated", person.id, fields=",".join(changed))

@@ -201,3 +201,15 @@ async def test_a_worker_who_supports_the_person_cannot_hold_approve_or_manage(
         )
     finally:
         guards.worker_relation_checks.remove(works_for_everyone)
+
+
+async def test_changing_preferences_keeps_keys_it_does_not_mention(user: Factory) -> None:
+    carer = await user("carer")
+    person = await make_person(
+        carer, preferences={"usual_rate_pence_per_hour": 1500, "reserve_worker_ids": ["a"]}
+    )
+    changed = await carer.patch(
+        f"/api/v1/persons/{person['id']}", json={"preferences": {"usual_rate_pence_per_hour": 1600}}
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["preferences"] == {"usual_rate_pence_per_hour": 1600, "reserve_worker_ids": ["a"]}
