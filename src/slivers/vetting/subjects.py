@@ -88,7 +88,25 @@ def record_from_row(c: CredentialFields) -> CredentialRecord:
     )
 
 
-def subject_from_rows(worker: Worker, credentials: Iterable[CredentialFields]) -> VettingSubject:
+class WorkerFields(Protocol):
+    """What eligibility reads of a worker: a `Worker` row, or a row of just these columns."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def last_supervision_on(self) -> date | None: ...
+    @property
+    def self_employed(self) -> bool: ...
+
+
+_WORKER_FIELDS = (Worker.id, Worker.kind, Worker.status, Worker.last_supervision_on, Worker.self_employed)
+
+
+def subject_from_rows(worker: WorkerFields, credentials: Iterable[CredentialFields]) -> VettingSubject:
     return VettingSubject(
         worker_id=str(worker.id),
         kind=worker.kind,  # type: ignore[arg-type]
@@ -109,10 +127,11 @@ async def load_subjects(
     ids = list(dict.fromkeys(worker_ids))
     if not ids:
         return {}
-    workers: dict[uuid.UUID, Worker] = {}
+    workers: dict[uuid.UUID, WorkerFields] = {}
     credentials: dict[uuid.UUID, list[CredentialFields]] = defaultdict(list)
     for chunk in _chunks(ids):
-        workers.update((w.id, w) for w in await session.scalars(select(Worker).where(Worker.id.in_(chunk))))
+        rows_of_workers = await session.execute(select(*_WORKER_FIELDS).where(Worker.id.in_(chunk)))
+        workers.update((w.id, w) for w in rows_of_workers)
         rows = await session.execute(select(*_FIELDS).where(Credential.worker_id.in_(chunk)))
         for row in rows:
             if row.status in _COUNTED:
