@@ -30,4 +30,6 @@ async def card_setup(
     db_session: NamedDependency[AsyncSession],
 ) -> CardSetupRead:
     """Start saving a card for a self-funded budget: returns the SetupIntent's client secret."""
-    return await start_card_setup(wiring_of(request.app.state), db_session, clock, actor, budget_id)
+    # Signing in opened the request's transaction (SQLite: the write lock); end it before Stripe.
+    await db_session.commit()
+    return await start_card_setup(wiring_of(request.app.state), clock, actor, budget_id)

@@ -31,31 +31,41 @@ class CardSetupRead(msgspec.Struct, kw_only=True):
     client_secret: str  # for Stripe.js: confirmCardSetup in the browser
 
 
-async def start_card_setup(
-    wiring: Wiring, session: AsyncSession, clock: Clock, actor: Actor, budget_id: uuid.UUID
-) -> CardSetupRead:
-    """For a circle member with `manage` on a self-funded budget. No row is locked during the calls."""
-    budget = await load_budget(session, budget_id)
-    await require_budget_top_up(session, actor, budget)
-    if budget.funder_org_id is not None:
-        raise InvalidInput(
-            "Only a self-funded budget pays by card.", field="budget_id", rule="not_self_funded"
-        )
+async def _budget_to_set_up(wiring: Wiring, actor: Actor, budget_id: uuid.UUID) -> str | None:
+    """Authorise in one short unit of work; the budget's customer, if a card was saved before."""
+    async with wiring.unit_of_work() as session:
+        budget = await load_budget(session, budget_id)
+        await require_budget_top_up(session, actor, budget)
+        if budget.funder_org_id is not None:
+            raise InvalidInput(
+                "Only a self-funded budget pays by card.", field="budget_id", rule="not_self_funded"
+            )
+        return budget.stripe_customer_id
+
+
+async def start_card_setup(wiring: Wiring, clock: Clock, actor: Actor, budget_id: uuid.UUID) -> CardSetupRead:
+    """For a circle member with `manage` on a self-funded budget.
+
+    The caller must have ended any transaction it holds: the budget is read and the actor authorised
+    in a short unit of work of our own, and Stripe is called after it has ended (on SQLite every
+    transaction holds the write lock). Nothing is written: the keys make the calls idempotent, and
+    the card is stored only when `setup_intent.succeeded` arrives.
+    """
+    customer = await _budget_to_set_up(wiring, actor, budget_id)
     gateway = stripe_gateway(wiring)
     if gateway is None:
         raise NotFound("Card payments are not set up on this server.", rule="stripe_not_configured")
-    key = f"budget:{budget.id}"
-    customer = budget.stripe_customer_id
+    key = f"budget:{budget_id}"
     if customer is None:
         customer = await anyio.to_thread.run_sync(
-            lambda: gateway.create_customer(budget_id=str(budget.id), key=f"{key}:customer")
+            lambda: gateway.create_customer(budget_id=str(budget_id), key=f"{key}:customer")
         )
     day = to_london(clock.now()).date().isoformat()
     setup = await anyio.to_thread.run_sync(
-        lambda: gateway.setup_card(budget_id=str(budget.id), customer=customer, key=f"{key}:card-setup:{day}")
+        lambda: gateway.setup_card(budget_id=str(budget_id), customer=customer, key=f"{key}:card-setup:{day}")
     )
     assert setup.client_secret is not None
-    return CardSetupRead(budget_id=budget.id, setup_intent_id=setup.id, client_secret=setup.client_secret)
+    return CardSetupRead(budget_id=budget_id, setup_intent_id=setup.id, client_secret=setup.client_secret)
 
 
 async def apply_setup(session: AsyncSession, setup: SetupState) -> bool:

@@ -109,7 +109,9 @@ async def test_a_tampered_body_or_an_old_timestamp_is_refused_and_nothing_stored
 
 async def card_payment(app: Litestar, booking_id: uuid.UUID) -> CardPayment:
     async with app.state.wiring.unit_of_work() as session:
-        found = await session.scalar(select(CardPayment).where(CardPayment.booking_id == booking_id))
+        found: CardPayment | None = await session.scalar(
+            select(CardPayment).where(CardPayment.booking_id == booking_id)
+        )
     assert found is not None
     return found
 
@@ -187,6 +189,7 @@ async def test_reconciliation_repairs_what_a_lost_webhook_would_have_told_us(
         await hooks.on_confirm(session, wiring.clock, money, settings=wiring.settings)
     await run_once(wiring, ACTIONS)
     intent_id = (await card_payment(app, money.booking_id)).payment_intent_id
+    assert intent_id is not None
     with fake_stripe.state.lock:  # the card was cancelled on Stripe's side; the webhook never came
         fake_stripe.state.objects[intent_id]["status"] = "canceled"
     assert await run_once(wiring, RECONCILE) == 1
