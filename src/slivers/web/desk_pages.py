@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, Forbidden, NotFound
-from slivers.market.models import SEATED_STATES, Booking, CareRequest, RequestOccurrence
+from slivers.market.desk_service import DEMAND_DAYS, DeskService
 from slivers.vetting.credential_controllers import provide_credentials, provide_decisions, provide_evidence
 from slivers.vetting.credentials import CredentialService
 from slivers.vetting.decisions import DecisionService
@@ -38,7 +37,6 @@ from slivers.web.words import (
 )
 
 REASON_MESSAGES = {"reason": "Give a reason of 3 to 2,000 characters."}
-DEMAND_DAYS = 14
 
 
 def require_coordinator(actor: Actor) -> None:
@@ -46,34 +44,8 @@ def require_coordinator(actor: Actor) -> None:
         raise Forbidden("Only a coordinator can use the desk.", rule="needs_coordinator")
 
 
-async def unmet_demand(session: AsyncSession, now: datetime) -> list[tuple[date, str, int]]:
-    """Open seats on future visits of open requests, by London day and postcode district.
-
-    A read-only count for the desk (no person is named); the market has no such view yet."""
-    seated = (
-        select(Booking.occurrence_id, func.count(Booking.id).label("seated"))
-        .where(Booking.status.in_(SEATED_STATES))
-        .group_by(Booking.occurrence_id)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(
-            RequestOccurrence.start_at,
-            CareRequest.postcode,
-            RequestOccurrence.workers_needed - func.coalesce(seated.c.seated, 0),
-        )
-        .join(CareRequest, CareRequest.id == RequestOccurrence.request_id)
-        .outerjoin(seated, seated.c.occurrence_id == RequestOccurrence.id)
-        .where(CareRequest.status == "open", RequestOccurrence.start_at > now)
-        .order_by(RequestOccurrence.start_at)
-    )
-    counts: dict[tuple[date, str], int] = defaultdict(int)
-    last_day = to_london(now).date().toordinal() + DEMAND_DAYS
-    for start, postcode, open_seats in rows.tuples():
-        day = to_london(start).date()
-        if open_seats > 0 and day.toordinal() < last_day:
-            counts[(day, postcode.split(" ")[0])] += int(open_seats)
-    return [(day, district, n) for (day, district), n in sorted(counts.items())]
+def provide_desk(db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]) -> DeskService:
+    return DeskService(db_session, clock)
 
 
 class DeskPages(Controller):
@@ -86,6 +58,7 @@ class DeskPages(Controller):
         "evidence": Provide(provide_evidence, sync_to_thread=False),
         "standing": Provide(provide_standing, sync_to_thread=False),
         "oversight": Provide(provide_oversight, sync_to_thread=False),
+        "desk": Provide(provide_desk, sync_to_thread=False),
     }
 
     @get("/", operation_id="pageDesk")
@@ -371,23 +344,23 @@ class DeskPages(Controller):
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        db_session: NamedDependency[AsyncSession],
+        desk: NamedDependency[DeskService],
         clock: NamedDependency[Clock],
     ) -> Response[Any]:
         """Open and unfilled visits by day and postcode district, as a table and bars."""
         require_coordinator(actor)
-        rows = await unmet_demand(db_session, clock.now())
+        cells = await desk.unmet_demand(actor, days=DEMAND_DAYS)
         today = to_london(clock.now()).date()
         by_day: dict[date, int] = defaultdict(int)
-        for day, _, n in rows:
-            by_day[day] += n
+        for cell in cells:
+            by_day[cell.day] += cell.unfilled
         biggest = max(by_day.values(), default=0)
         return render(
             request,
             "desk/demand.html",
             actor=actor,
             context={
-                "rows": [(day_words(day, today), district, n) for day, district, n in rows],
+                "rows": [(day_words(c.day, today), c.district, c.unfilled) for c in cells],
                 "bars": [
                     (day_words(day, today), n, round(100 * n / biggest) if biggest else 0)
                     for day, n in sorted(by_day.items())

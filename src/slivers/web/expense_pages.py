@@ -1,6 +1,7 @@
 """Volunteer expenses: a volunteer claims mileage (the amount at 45p a mile shown before sending) or an
 item with a receipt, and sees their claims; a coordinator approves or rejects the claims of their
-organisations' volunteers. The payments expense service holds every rule; this only asks it."""
+organisations' volunteers. The payments expense service holds every rule and its listing reads the
+claims each reader may see; this only asks them."""
 
 from __future__ import annotations
 
@@ -11,17 +12,15 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.accounts.models import User, Worker
-from slivers.errors import DomainError, Forbidden, InvalidInput, NotFound
+from slivers.errors import DomainError, InvalidInput, NotFound
 from slivers.payments.expense_controllers import provide_expense_service
+from slivers.payments.expense_listing import ClaimListed, ExpenseListing
 from slivers.payments.expense_service import ExpenseService
 from slivers.payments.expenses import MILEAGE_RATE_PENCE_PER_MILE, mileage_pence
-from slivers.payments.models import ExpenseClaimRow
-from slivers.payments.schemas import ExpenseClaimCreate, ExpenseItemIn
+from slivers.payments.schemas import ExpenseClaimCreate, ExpenseItemIn, ExpenseItemRead
 from slivers.vetting.uploads import MAX_EVIDENCE_BYTES
 from slivers.web.desk_pages import require_coordinator
 from slivers.web.forms import GENERAL, Form, read_form
@@ -39,35 +38,26 @@ CLAIM_STATUS_WORDS = {
 RECENT_CLAIMS = 30
 
 
-async def volunteer_of(session: AsyncSession, actor: Actor) -> Worker:
-    worker = await session.scalar(select(Worker).where(Worker.user_id == actor.user_id))
-    if worker is None or worker.kind != "volunteer":
-        raise Forbidden(
-            "Expenses are for volunteers. Paid workers are paid for their time.", rule="not_volunteer"
-        )
-    return worker
+def provide_expense_listing(db_session: NamedDependency[AsyncSession]) -> ExpenseListing:
+    return ExpenseListing(db_session)
 
 
-def _item_words(item: dict[str, Any]) -> str:
-    if item.get("kind") == "mileage":
-        return f"{item.get('description', '')}: {item.get('miles')} miles at 45p a mile"
-    return (
-        f"{item.get('description', '')} (receipt attached)"
-        if item.get("receipt_id")
-        else str(item.get("description"))
-    )
+def _item_words(item: ExpenseItemRead) -> str:
+    if item.kind == "mileage":
+        return f"{item.description}: {item.miles} miles at 45p a mile"
+    return f"{item.description} (receipt attached)" if item.receipt_id else item.description
 
 
-def claim_view(row: ExpenseClaimRow, name: str | None = None) -> dict[str, Any]:
+def claim_view(claim: ClaimListed) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "name": name,
-        "status": row.status,
-        "status_words": CLAIM_STATUS_WORDS.get(row.status, row.status),
-        "total": pounds(row.total_pence),
-        "lines": [(_item_words(item), pounds(int(item.get("amount_pence", 0)))) for item in row.items],
-        "sent": moment_words(row.created_at),
-        "reason": row.rejection_reason,
+        "id": claim.id,
+        "name": claim.volunteer_name,
+        "status": claim.status,
+        "status_words": CLAIM_STATUS_WORDS.get(claim.status, claim.status),
+        "total": pounds(claim.total_pence),
+        "lines": [(_item_words(item), pounds(item.amount_pence)) for item in claim.items],
+        "sent": moment_words(claim.submitted_at),
+        "reason": claim.rejection_reason,
     }
 
 
@@ -75,26 +65,23 @@ class ExpensePages(Controller):
     path = "/work/expenses"
     tags = ["pages"]
     include_in_schema = False
-    dependencies = {"expenses": Provide(provide_expense_service, sync_to_thread=False)}
+    dependencies = {
+        "expenses": Provide(provide_expense_service, sync_to_thread=False),
+        "listing": Provide(provide_expense_listing, sync_to_thread=False),
+    }
 
     async def _page(
         self,
         request: Request[Any, Any, Any],
         actor: Actor,
-        session: AsyncSession,
+        listing: ExpenseListing,
         *,
         mileage: Form | None = None,
         item: Form | None = None,
         preview: str | None = None,
         status: int = 200,
     ) -> Response[Any]:
-        await volunteer_of(session, actor)
-        rows = await session.scalars(
-            select(ExpenseClaimRow)
-            .where(ExpenseClaimRow.volunteer_user_id == actor.user_id)
-            .order_by(ExpenseClaimRow.created_at.desc())
-            .limit(RECENT_CLAIMS)
-        )
+        claims = await listing.mine(actor, limit=RECENT_CLAIMS)
         failed = mileage if mileage is not None and not mileage.ok else item
         return render(
             request,
@@ -104,7 +91,7 @@ class ExpensePages(Controller):
             status=status,
             announce=f"{preview} Check it, then send the claim." if preview else None,
             context={
-                "claims": [claim_view(row) for row in rows],
+                "claims": [claim_view(claim) for claim in claims],
                 "mileage_form": mileage or Form(fields=MILEAGE_FIELDS, prefix="mileage-"),
                 "item_form": item or Form(fields=ITEM_FIELDS, prefix="item-"),
                 "preview": preview,
@@ -118,10 +105,10 @@ class ExpensePages(Controller):
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        db_session: NamedDependency[AsyncSession],
+        listing: NamedDependency[ExpenseListing],
     ) -> Response[Any]:
         """My claims with their status, and the forms to claim mileage or an item with a receipt."""
-        return await self._page(request, actor, db_session)
+        return await self._page(request, actor, listing)
 
     @post("/mileage", operation_id="pageClaimMileage")
     async def mileage(
@@ -129,10 +116,10 @@ class ExpensePages(Controller):
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
         expenses: NamedDependency[ExpenseService],
-        db_session: NamedDependency[AsyncSession],
+        listing: NamedDependency[ExpenseListing],
     ) -> Response[Any]:
         """First shows the amount for the miles; sends the claim once the volunteer confirms it."""
-        worker = await volunteer_of(db_session, actor)
+        claimant = await listing.claimant(actor)
         submitted = await request.form()
         form = await read_form(request, MILEAGE_FIELDS, prefix="mileage-")
         form.require("description", "Say what the journey was for, like: to and from Tom's.")
@@ -151,19 +138,19 @@ class ExpensePages(Controller):
         if len(form.value("description")) > 200:
             form.add_error("description", "Keep the description to 200 characters or fewer.")
         if not form.ok or amount is None:
-            return await self._page(request, actor, db_session, mileage=form, status=400)
+            return await self._page(request, actor, listing, mileage=form, status=400)
         said = f"{miles} miles at {MILEAGE_RATE_PENCE_PER_MILE}p a mile comes to {pounds(amount)}."
         if submitted.get("step") != "send":
-            return await self._page(request, actor, db_session, mileage=form, preview=said)
+            return await self._page(request, actor, listing, mileage=form, preview=said)
         claim = ExpenseClaimCreate(
-            organisation_id=worker.organisation_id or uuid.UUID(int=0),
+            organisation_id=claimant.organisation_id or uuid.UUID(int=0),
             items=[ExpenseItemIn(kind="mileage", description=form.value("description"), miles=miles)],
         )
         try:
             await expenses.submit(actor, claim)
         except DomainError as error:
             form.add_error(GENERAL, error.detail)
-            return await self._page(request, actor, db_session, mileage=form, status=400)
+            return await self._page(request, actor, listing, mileage=form, status=400)
         return redirect(
             request, "/work/expenses", f"Claim sent: {pounds(amount)}. A coordinator will look at it."
         )
@@ -174,10 +161,10 @@ class ExpensePages(Controller):
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
         expenses: NamedDependency[ExpenseService],
-        db_session: NamedDependency[AsyncSession],
+        listing: NamedDependency[ExpenseListing],
     ) -> Response[Any]:
         """Claim something bought, with its receipt (PDF, JPEG or PNG)."""
-        worker = await volunteer_of(db_session, actor)
+        claimant = await listing.claimant(actor)
         submitted = await request.form()
         form = await read_form(request, ITEM_FIELDS[:2], prefix="item-")
         form.fields = ITEM_FIELDS
@@ -197,7 +184,7 @@ class ExpensePages(Controller):
                 await expenses.submit(
                     actor,
                     ExpenseClaimCreate(
-                        organisation_id=worker.organisation_id or uuid.UUID(int=0),
+                        organisation_id=claimant.organisation_id or uuid.UUID(int=0),
                         items=[
                             ExpenseItemIn(
                                 kind="other",
@@ -216,38 +203,35 @@ class ExpensePages(Controller):
                 return redirect(
                     request, "/work/expenses", f"Claim sent: {pounds(amount)}. A coordinator will look at it."
                 )
-        return await self._page(request, actor, db_session, item=form, status=400)
+        return await self._page(request, actor, listing, item=form, status=400)
 
 
 class ExpenseDeskPages(Controller):
     path = "/desk/expenses"
     tags = ["pages"]
     include_in_schema = False
-    dependencies = {"expenses": Provide(provide_expense_service, sync_to_thread=False)}
+    dependencies = {
+        "expenses": Provide(provide_expense_service, sync_to_thread=False),
+        "listing": Provide(provide_expense_listing, sync_to_thread=False),
+    }
 
     async def _page(
         self,
         request: Request[Any, Any, Any],
         actor: Actor,
-        session: AsyncSession,
+        listing: ExpenseListing,
         expenses: ExpenseService,
         *,
         failed: tuple[uuid.UUID, Form] | None = None,
     ) -> Response[Any]:
         orgs = actor.orgs_with_role("coordinator")
-        rows = await session.execute(
-            select(ExpenseClaimRow, User.display_name)
-            .join(User, User.id == ExpenseClaimRow.volunteer_user_id)
-            .where(ExpenseClaimRow.organisation_id.in_(orgs), ExpenseClaimRow.status == "submitted")
-            .order_by(ExpenseClaimRow.created_at)
-            .limit(100)
-        )
         claims = []
-        for row, name in rows.tuples():
-            view = claim_view(row, name)
-            prefix = f"reject-{row.id}-"
+        for claim in await listing.waiting(actor):
+            view = claim_view(claim)
             view["form"] = (
-                failed[1] if failed and failed[0] == row.id else Form(fields=("reason",), prefix=prefix)
+                failed[1]
+                if failed and failed[0] == claim.id
+                else Form(fields=("reason",), prefix=f"reject-{claim.id}-")
             )
             claims.append(view)
         available = [pounds((await expenses.org_view(actor, org)).available_pence) for org in sorted(orgs)]
@@ -265,12 +249,12 @@ class ExpenseDeskPages(Controller):
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        db_session: NamedDependency[AsyncSession],
+        listing: NamedDependency[ExpenseListing],
         expenses: NamedDependency[ExpenseService],
     ) -> Response[Any]:
         """Volunteers' claims waiting for a decision, oldest first."""
         require_coordinator(actor)
-        return await self._page(request, actor, db_session, expenses)
+        return await self._page(request, actor, listing, expenses)
 
     @post("/{claim_id:uuid}/approve", operation_id="pageApproveExpenses")
     async def approve(
@@ -298,7 +282,7 @@ class ExpenseDeskPages(Controller):
         request: Request[Any, Any, Any],
         claim_id: FromPath[uuid.UUID],
         actor: NamedDependency[Actor],
-        db_session: NamedDependency[AsyncSession],
+        listing: NamedDependency[ExpenseListing],
         expenses: NamedDependency[ExpenseService],
     ) -> Response[Any]:
         """Reject, with a reason the volunteer sees."""
@@ -316,4 +300,4 @@ class ExpenseDeskPages(Controller):
                 form.add_error(GENERAL, error.detail)
             else:
                 return redirect(request, "/desk/expenses", "Rejected. The volunteer sees your reason.")
-        return await self._page(request, actor, db_session, expenses, failed=(claim_id, form))
+        return await self._page(request, actor, listing, expenses, failed=(claim_id, form))
