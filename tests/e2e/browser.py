@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import FilePayload, Locator, Page
 
 MODES = ("mouse", "keyboard", "narrow")
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,16 +106,58 @@ class Ui:
                 return
         raise AssertionError(f"{target} cannot be reached with the Tab key")
 
-    def fill(self, label: str, value: str) -> None:
+    def fill(self, label: str, value: str, *, paste: bool = False) -> None:
+        """Type the value (or, with `paste`, put it in at once as pasting would: long text)."""
         field = self.page.get_by_label(label, exact=True)
         if self.keyboard:
             self.tab_to(field)
             self.page.keyboard.press("ControlOrMeta+a")
             self.page.keyboard.press("Delete")
-            if value:
+            if value and paste:
+                self.page.keyboard.insert_text(value)
+            elif value:
                 self.page.keyboard.type(value)
         else:
             field.fill(value)
+
+    def choose(self, label: str, option: str) -> None:
+        """Choose an option of a drop-down list by its text (with the arrow keys in keyboard mode)."""
+        field = self.page.get_by_label(label, exact=True)
+        if not self.keyboard:
+            field.select_option(label=option)
+            return
+        texts = [text.strip() for text in field.locator("option").all_inner_texts()]
+        target = texts.index(option)
+        self.tab_to(field)
+        for _ in range(len(texts)):
+            current = int(field.evaluate("el => el.selectedIndex"))
+            if current == target:
+                return
+            self.page.keyboard.press("ArrowDown" if current < target else "ArrowUp")
+        raise AssertionError(f"could not choose {option!r} in {label!r} with the arrow keys")
+
+    def untick(self, label: str, *, group: str | None = None) -> None:
+        scope = self.page.get_by_role("group", name=group, exact=True) if group else self.page
+        box = scope.get_by_label(label, exact=True)
+        if not self.keyboard:
+            box.uncheck()
+            return
+        self.tab_to(box)
+        if box.is_checked():
+            self.page.keyboard.press("Space")
+        assert not box.is_checked()
+
+    def upload(self, label: str, name: str, mime_type: str, content: bytes) -> None:
+        """Choose a file for a file field (in keyboard mode: Space on the field opens the chooser)."""
+        field = self.page.get_by_label(label, exact=True)
+        payload = FilePayload(name=name, mimeType=mime_type, buffer=content)
+        if not self.keyboard:
+            field.set_input_files(payload)
+            return
+        with self.page.expect_file_chooser() as chooser:
+            self.tab_to(field)
+            self.page.keyboard.press("Space")
+        chooser.value.set_files(payload)
 
     def tick(self, label: str, *, group: str | None = None) -> None:
         """Tick a checkbox or choose a radio button (in the fieldset whose legend is `group`)."""

@@ -276,3 +276,11 @@ def run_sweep(server: dict[str, Any], job_id: str) -> int:
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, sweep()).result()
+
+
+def saved_rows(server: dict[str, Any], sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """What the server saved, read from its SQLite file: journeys check the outcome, not only the page."""
+    import sqlite3
+
+    with sqlite3.connect(server["database"]) as connection:
+        return list(connection.execute(sql, params).fetchall())

@@ -228,11 +228,13 @@ class ExpenseDeskPages(Controller):
         claims = []
         for claim in await listing.waiting(actor):
             view = claim_view(claim)
-            view["form"] = (
-                failed[1]
-                if failed and failed[0] == claim.id
-                else Form(fields=("reason",), prefix=f"reject-{claim.id}-")
-            )
+            if failed and failed[0] == claim.id:
+                view["form"] = failed[1]
+                said = failed[1].errors.get("reason")
+                if said:  # the summary names the claim: several may be listed
+                    failed[1].errors["reason"] = f"{claim.volunteer_name}, {view['total']}: {said}"
+            else:
+                view["form"] = Form(fields=("reason",), prefix=f"reject-{claim.id}-")
             claims.append(view)
         available = [pounds((await expenses.org_view(actor, org)).available_pence) for org in sorted(orgs)]
         return render(
