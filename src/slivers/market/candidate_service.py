@@ -1,8 +1,10 @@
 """Candidates for one occurrence of a request (design 4.3): one narrowing query and a few set-based
-loads (`worker_snapshots`), then the pure filter and ranking of `candidates.CandidateSearch`."""
+loads (`worker_snapshots`), then the pure filter and ranking of `candidates.CandidateSearch`, with
+the dearer rules judged lazily in rank order (`rank_slot`)."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -22,7 +24,8 @@ from slivers.market.models import CareRequest, RequestOccurrence
 from slivers.market.places import task_mask
 from slivers.market.schemas_requests import CandidateRead, CandidatesRead, ProblemRead, ReasonRead, WhyNotRead
 from slivers.market.vetting_checks import VettingJudge, vetting_failures_for
-from slivers.market.worker_snapshots import LoadedWorkers, load_workers
+from slivers.market.worker_snapshots import LoadedWorkers, load_profiles, load_workers, with_details
+from slivers.vetting.catalogue import RequirementsPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,23 +96,25 @@ async def search_slot(
     worker_ids: Sequence[uuid.UUID] | None = None,
     overrides: Mapping[uuid.UUID, frozenset[str]] | None = None,
 ) -> Search:
-    """The search for a slot over the named workers, or over every worker the SQL narrowing finds."""
+    """The search for a slot over the named workers, or over every worker the SQL narrowing finds,
+    with every worker's details and vetting loaded (for why-not and matching, which judge them all)."""
     snapshot = slot.snapshot()
     loaded = await load_workers(
         session, snapshot, now, task_mask=task_mask(slot.request.task_types), worker_ids=worker_ids
     )
-    return await _vetted_search(session, slot, snapshot, loaded, now, overrides)
+    judge = await _judge(session, slot, snapshot, loaded, overrides)
+    return Search(CandidateSearch(snapshot, judge, now), loaded, judge)
 
 
-async def _vetted_search(
+async def _judge(
     session: AsyncSession,
     slot: Slot,
     snapshot: RequestSnapshot,
     loaded: LoadedWorkers,
-    now: datetime,
     overrides: Mapping[uuid.UUID, frozenset[str]] | None = None,
-) -> Search:
-    judge = await vetting_failures_for(
+    policies: dict[uuid.UUID | None, RequirementsPolicy] | None = None,
+) -> VettingJudge:
+    return await vetting_failures_for(
         session,
         {worker_id: extra.organisation_id for worker_id, extra in loaded.extras.items()},
         task_types=slot.request.task_types,
@@ -118,33 +123,46 @@ async def _vetted_search(
         end=snapshot.end,
         household_has_child=snapshot.household_has_child,
         overrides=overrides,
+        known={worker_id: extra.vetting for worker_id, extra in loaded.extras.items()},
+        policies=policies,
     )
-    return Search(CandidateSearch(snapshot, judge, now), loaded, judge)
 
 
 async def rank_slot(
     session: AsyncSession, slot: Slot, now: datetime, limit: int | None = None
 ) -> tuple[list[Candidate], LoadedWorkers]:
-    """The ranked candidates (the first `limit`). Vetting is the filter's last and dearest rule
-    (credentials per worker), and rank does not depend on it, so workers are vetted best-first in
-    batches until `limit` pass: the same answer as vetting everyone, for a fraction of the loads."""
+    """The ranked candidates (the first `limit`). Rank depends only on what `load_profiles` reads, so
+    the workers who pass the profile rules are put in rank order first, and the dearer rules
+    (availability, bookings, then vetting) are judged on them best-first, a batch at a time, until
+    `limit` pass: the same answer as judging everyone, for a fraction of the loads."""
     snapshot = slot.snapshot()
-    loaded = await load_workers(session, snapshot, now, task_mask=task_mask(slot.request.task_types))
+    pool = await load_profiles(session, snapshot, now, task_mask=task_mask(slot.request.task_types))
     unvetted = CandidateSearch(snapshot, _no_vetting_failures, now)
-    order = [candidate.worker for candidate in unvetted.rank(loaded.snapshots)]
+    order = unvetted.order(pool.snapshots)
     if not order or limit == 0:
-        return [], loaded  # an empty pool (no worker at all) has nothing to vet; no zero-step batch
-    batch = len(order) if limit is None else max(2 * limit, 20)
+        return [], pool  # an empty pool (no worker at all) has nothing to judge; no zero-step batch
+    policies: dict[uuid.UUID | None, RequirementsPolicy] = {}
     chosen: list[Candidate] = []
-    for offset in range(0, len(order), batch):
-        workers = order[offset : offset + batch]
-        part = LoadedWorkers(workers, {w.id: loaded.extras[w.id] for w in workers})  # type: ignore[index,misc]
-        search = await _vetted_search(session, slot, snapshot, part, now)
-        chosen.extend(candidate for candidate in search.search.rank(workers))
-        if limit is not None and len(chosen) >= limit:
-            break
+    offset = 0
+    while offset < len(order) and (limit is None or len(chosen) < limit):
+        size = len(order) if limit is None else _batch_size(limit - len(chosen), offset, len(chosen))
+        detailed = await with_details(session, snapshot, order[offset : offset + size])
+        offset += size
+        passing = [worker for worker in detailed if unvetted.passes(worker)]
+        if not passing:
+            continue
+        part = LoadedWorkers(passing, {w.id: pool.extras[w.id] for w in passing})  # type: ignore[index,misc]
+        judge = await _judge(session, slot, snapshot, part, policies=policies)
+        chosen.extend(CandidateSearch(snapshot, judge, now).rank(passing))
     ranked = [replace(candidate, rank=rank) for rank, candidate in enumerate(chosen[:limit], start=1)]
-    return ranked, loaded
+    return ranked, pool
+
+
+def _batch_size(wanted: int, judged: int, passed: int) -> int:
+    """How many more workers to judge to find `wanted` more candidates, at the pass rate so far (two
+    in three before any are judged); the margin usually saves a second round of loads."""
+    rate = passed / judged if judged and passed else 2 / 3
+    return max(4, math.ceil(wanted / max(rate, 0.1)) + 2)
 
 
 @dataclass(frozen=True, slots=True)

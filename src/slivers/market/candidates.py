@@ -104,6 +104,11 @@ class Candidate:
 VettingFailures = Callable[[WorkerSnapshot], Sequence[str]]
 _Check = Callable[[WorkerSnapshot], bool]  # True when the worker fails the rule
 
+# Rules that read more than the worker's profile: their availability, their bookings (caps, travel)
+# or their credentials. Rank never depends on these, so a search can order workers by their profiles
+# and judge these dearer rules lazily, best first (`CandidateSearch.order`).
+DETAIL_RULES = frozenset({"daily_cap", "weekly_cap", "availability", "overlap_with_travel", "vetting"})
+
 
 class CandidateSearch:
     """The rules of design 4.3 for one request at one instant."""
@@ -139,6 +144,22 @@ class CandidateSearch:
             ("vetting", self._fails_vetting),
         )
         self._checks = tuple(check for _, check in self._rules)
+        self._profile_checks = tuple(check for name, check in self._rules if name not in DETAIL_RULES)
+
+    def order(self, workers: Iterable[WorkerSnapshot]) -> list[WorkerSnapshot]:
+        """The workers who pass every rule outside `DETAIL_RULES`, best first (ties keep the input
+        order). Their availability, bookings and vetting are not read, so they need not be loaded yet:
+        `rank` over any run of this list, in order, gives those workers' candidates in the same order."""
+        checks = self._profile_checks
+        passing: list[WorkerSnapshot] = []
+        for worker in workers:
+            for check in checks:
+                if check(worker):
+                    break
+            else:
+                passing.append(worker)
+        passing.sort(key=self._sort_key)
+        return passing
 
     def passes(self, worker: WorkerSnapshot) -> bool:
         return not any(check(worker) for check in self._checks)

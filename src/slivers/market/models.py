@@ -41,15 +41,23 @@ OPEN_OFFER_INDEX = "uq_bookings_occurrence_worker_open"
 
 class WorkerMarketProfile(Base):
     """What the market derives from a worker's profile when it is saved, so candidate search can
-    narrow in SQL: the home centroid, and the task types as a bit mask."""
+    narrow in SQL: the home centroid, the task types as a bit mask, and how far they travel."""
 
     __tablename__ = "worker_market_profiles"
-    # Candidate search's bounding box (migration 0003b).
-    __table_args__ = (Index("ix_worker_market_profiles_home_lat_lon", "home_lat", "home_lon"),)
+    # Candidate search's narrowing reads this index alone for its box, task and distance tests, and
+    # the longest reach from the second (migration 0003c).
+    __table_args__ = (
+        Index(
+            "ix_worker_market_profiles_search", "home_lat", "home_lon", "task_mask", "reach_km", "worker_id"
+        ),
+        Index("ix_worker_market_profiles_reach_km", "reach_km"),
+    )
     worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), unique=True)
     home_lat: Mapped[float] = mapped_column(Float)
     home_lon: Mapped[float] = mapped_column(Float)
     task_mask: Mapped[int] = mapped_column(Integer, default=0)
+    # A copy of workers.max_travel_km that database triggers keep (migration 0003c): never written here.
+    reach_km: Mapped[int] = mapped_column(Integer, server_default="0")
     reliability_reviewed_at: Mapped[dt.datetime | None] = mapped_column(
         DateTimeUTC(timezone=True), nullable=True
     )
@@ -142,6 +150,8 @@ class Booking(Base):
             postgresql_where=text("status IN ('proposed', 'confirmed', 'in_progress')"),
         ),
         Index("ix_bookings_worker_start", "worker_id", "start_at"),
+        # "Has this worker visited this person before?" for each candidate (migration 0003c).
+        Index("ix_bookings_worker_person", "worker_id", "person_id", "status"),
     )
     request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_requests.id"), index=True)
     occurrence_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("request_occurrences.id"), index=True)

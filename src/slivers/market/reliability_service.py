@@ -7,8 +7,9 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Exists, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
@@ -51,6 +52,11 @@ async def add_strike(
                 worker_id=worker_id, booking_id=booking_id, kind=kind.value, at=at, reason=reason
             )
         )
+
+
+def has_recent_strikes(worker_id: Any, now: datetime) -> Exists:
+    """SQL: the worker (a column) has strikes `strikes_by_worker` would load; most workers have none."""
+    return exists().where(ReliabilityStrike.worker_id == worker_id, ReliabilityStrike.at > now - _LOOKBACK)
 
 
 async def strikes_by_worker(

@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.geo import Nation
 from slivers.market.candidates import WorkerSnapshot
+from slivers.vetting.catalogue import RequirementsPolicy
 from slivers.vetting.eligibility import (
     EligibilityResult,
     VettingSubject,
     VisitCheck,
 )
 from slivers.vetting.policy import policy_for
-from slivers.vetting.subjects import load_subjects
+from slivers.vetting.subjects import WorkerFields, load_subjects
 
 
 class VettingJudge:
@@ -63,13 +64,18 @@ async def vetting_failures_for(
     end: datetime,
     household_has_child: bool,
     overrides: Mapping[uuid.UUID, frozenset[str]] | None = None,
+    known: Mapping[uuid.UUID, WorkerFields] | None = None,
+    policies: dict[uuid.UUID | None, RequirementsPolicy] | None = None,
 ) -> VettingJudge:
     """Vetting for the workers of `worker_orgs`, each judged by their organisation's policy. `overrides`
     are coordinators' usable overrides (credential codes) per worker: a credential they name is passed
-    and reported by `overrides_used`; worker-level rules (suspension, pending, supervision) never are."""
+    and reported by `overrides_used`; worker-level rules (suspension, pending, supervision) never are.
+    `known` workers' own fields are not read again; `policies` keeps organisations' policies between
+    calls in one transaction. Only the credentials some check can ask for are loaded."""
     overrides = overrides or {}
-    subjects = await load_subjects(session, list(worker_orgs))
-    policies = {org: await policy_for(session, org) for org in set(worker_orgs.values())}
+    policies = {} if policies is None else policies
+    for organisation_id in set(worker_orgs.values()) - policies.keys():
+        policies[organisation_id] = await policy_for(session, organisation_id)
     checks: dict[tuple[uuid.UUID | None, frozenset[str]], VisitCheck] = {}
     for worker_id, organisation_id in worker_orgs.items():
         key = (organisation_id, overrides.get(worker_id, frozenset()))
@@ -83,4 +89,6 @@ async def vetting_failures_for(
                 policy=policies[organisation_id],
                 overrides=key[1],
             )
+    codes = frozenset().union(*(check.codes for check in checks.values()))
+    subjects = await load_subjects(session, list(worker_orgs), known, codes=codes)
     return VettingJudge(subjects, worker_orgs, checks, overrides)

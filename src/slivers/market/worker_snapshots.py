@@ -1,5 +1,6 @@
-"""Workers as candidate search sees them, loaded set-based: one narrowing query, then one query per
-kind of detail (availability, bookings, strikes, visits to the person, vetting) for the whole set.
+"""Workers as candidate search sees them, loaded set-based: one narrowing query and the details rank
+needs (strikes, visits to the person) for the whole set, then availability and bookings for as many
+workers as the search needs to judge, one query per kind for each batch.
 
 The narrowing query applies in SQL only rules that are exact or safely wider than the pure ones
 (status, task types, kind, visit length, a slightly generous distance, and an availability rule
@@ -12,7 +13,7 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -33,7 +34,8 @@ from slivers.market.models import (
 )
 from slivers.market.overlap import BookedVisit
 from slivers.market.reliability import is_paused
-from slivers.market.reliability_service import reliability_score, strikes_by_worker
+from slivers.market.reliability_service import has_recent_strikes, reliability_score, strikes_by_worker
+from slivers.vetting.subjects import WorkerFields
 
 KM_PER_DEGREE_LAT = 110.574
 KM_PER_DEGREE_LON_AT_EQUATOR = 111.320
@@ -63,15 +65,20 @@ _WORKER_COLUMNS = (
     WorkerMarketProfile.home_lat,
     WorkerMarketProfile.home_lon,
     WorkerMarketProfile.reliability_reviewed_at,
+    # What vetting reads of the worker (`vetting.subjects.WorkerFields`), so it need not ask again.
+    Worker.last_supervision_on,
+    Worker.self_employed,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class WorkerExtras:
-    """What the API shows or the booking needs beyond the snapshot."""
+    """What the API shows, the booking needs or vetting reads (`vetting`: kind, status, supervision,
+    self-employment) beyond the snapshot."""
 
     organisation_id: uuid.UUID | None
     instant_book: bool
+    vetting: WorkerFields
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +148,16 @@ def _narrowing(slot: RequestSnapshot, task_mask: int, reach_km: float) -> Any:
     km_per_lon = KM_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0))
     dy = (WorkerMarketProfile.home_lat - lat0) * KM_PER_DEGREE_LAT
     dx = (WorkerMarketProfile.home_lon - lon0) * km_per_lon
-    reach = Worker.max_travel_km * _DISTANCE_MARGIN + _DISTANCE_SLACK_KM
+    reach = WorkerMarketProfile.reach_km * _DISTANCE_MARGIN + _DISTANCE_SLACK_KM
     minutes = int((slot.end - slot.start) // timedelta(minutes=1))
+    # The first three read only the covering index ix_worker_market_profiles_search.
     conditions = [
         _bounding_box(slot, reach_km),
-        Worker.status == "active",
         WorkerMarketProfile.task_mask.op("&")(task_mask) == task_mask,
+        dx * dx + dy * dy <= reach * reach,
+        Worker.status == "active",
         Worker.min_visit_minutes <= minutes,
         Worker.max_visit_minutes >= minutes,
-        dx * dx + dy * dy <= reach * reach,
         _availability_touches_slot(slot),
     ]
     if not slot.is_paid:
@@ -160,8 +168,9 @@ def _narrowing(slot: RequestSnapshot, task_mask: int, reach_km: float) -> Any:
 async def _longest_reach(session: AsyncSession) -> float:
     """The bounding box's radius: the longest distance any worker travels (the profile schema caps it
     at `MAX_TRAVEL_KM`, but a row written another way may go further and must not be cut by the box).
-    In a real pool most travel 5-25 km, so this box is far tighter than one of the cap's radius."""
-    longest = await session.scalar(select(func.max(Worker.max_travel_km)))
+    In a real pool most travel 5-25 km, so this box is far tighter than one of the cap's radius.
+    `reach_km` is indexed, so this reads one index entry."""
+    longest = await session.scalar(select(func.max(WorkerMarketProfile.reach_km)))
     return float(MAX_TRAVEL_KM if longest is None else longest)
 
 
@@ -175,7 +184,7 @@ def _week_bounds(day: date) -> tuple[datetime, datetime, datetime, datetime]:
     return day_start, day_end, week_start, week_end
 
 
-async def load_workers(
+async def load_profiles(
     session: AsyncSession,
     slot: RequestSnapshot,
     now: datetime,
@@ -184,8 +193,14 @@ async def load_workers(
     worker_ids: Sequence[uuid.UUID] | None = None,
 ) -> LoadedWorkers:
     """Snapshots of the workers who may be candidates for `slot` (narrowed in SQL), or exactly of
-    `worker_ids` (not narrowed, so `why_not` and confirmation see every rule)."""
-    query = select(*_WORKER_COLUMNS).join(WorkerMarketProfile, WorkerMarketProfile.worker_id == Worker.id)
+    `worker_ids` (not narrowed, so `why_not` and confirmation see every rule), with everything rank
+    needs (strikes, visits to the person) but not yet their availability and bookings: those come
+    from `with_details`, for only as many workers as the search needs to judge."""
+    query = select(
+        *_WORKER_COLUMNS,
+        _has_visited(slot.person_id).label("seen_before"),
+        has_recent_strikes(Worker.id, now).label("has_strikes"),
+    ).join(WorkerMarketProfile, WorkerMarketProfile.worker_id == Worker.id)
     if worker_ids is None:
         reach_km = await _longest_reach(session)
         query = query.where(_narrowing(slot, task_mask, reach_km))
@@ -194,23 +209,10 @@ async def load_workers(
     rows = (await session.execute(query)).all()
     if not rows:
         return LoadedWorkers([], {})
-    ids = [row.id for row in rows]
-    day_start, day_end, week_start, week_end = _week_bounds(london_date(slot.start))
-    rules = await _rules_touching(session, ids, slot.start - timedelta(days=1), slot.end + timedelta(days=1))
-    visits = await _bookings_by_worker(
-        session,
-        ids,
-        min(week_start, slot.start) - timedelta(days=1),
-        max(week_end, slot.end) + timedelta(days=1),
-    )
-    strikes = await strikes_by_worker(session, ids, now)
-    seen = await _seen_before(session, ids, slot.person_id)
-    horizon_start, horizon_end = slot.start - timedelta(days=1), slot.end + timedelta(days=1)
+    strikes = await strikes_by_worker(session, [row.id for row in rows if row.has_strikes], now)
     snapshots: list[WorkerSnapshot] = []
     extras: dict[uuid.UUID, WorkerExtras] = {}
     for row in rows:
-        worker_visits = visits.get(row.id, ())
-        blocking = [visit for visit, status in worker_visits if status in BLOCKING_STATES]
         worker_strikes = strikes.get(row.id, [])
         snapshots.append(
             WorkerSnapshot(
@@ -229,16 +231,62 @@ async def load_workers(
                 max_minutes_per_day=row.max_minutes_per_day,
                 max_minutes_per_week=row.max_minutes_per_week,
                 attributes=_attributes(row.attributes),
-                availability=expand_rules(rules.get(row.id, []), horizon_start, horizon_end),
-                bookings=blocking,
-                booked_minutes_day=_minutes_within(worker_visits, day_start, day_end),
-                booked_minutes_week=_minutes_within(worker_visits, week_start, week_end),
-                seen_before=row.id in seen,
+                availability=(),
+                bookings=(),
+                booked_minutes_day=0,
+                booked_minutes_week=0,
+                seen_before=bool(row.seen_before),
                 reliability=reliability_score(worker_strikes, now),
             )
         )
-        extras[row.id] = WorkerExtras(row.organisation_id, row.instant_book)
+        extras[row.id] = WorkerExtras(row.organisation_id, row.instant_book, row)
     return LoadedWorkers(snapshots, extras)
+
+
+async def with_details(
+    session: AsyncSession, slot: RequestSnapshot, workers: Sequence[WorkerSnapshot]
+) -> list[WorkerSnapshot]:
+    """`workers` (from `load_profiles`) with their availability around the slot, their bookings
+    that block it, and their booked minutes in its London day and week: two queries for them all."""
+    if not workers:
+        return []
+    ids: list[uuid.UUID] = [worker.id for worker in workers]  # type: ignore[misc]  # database snapshots carry UUIDs
+    day_start, day_end, week_start, week_end = _week_bounds(london_date(slot.start))
+    horizon_start, horizon_end = slot.start - timedelta(days=1), slot.end + timedelta(days=1)
+    rules = await _rules_touching(session, ids, horizon_start, horizon_end)
+    visits = await _bookings_by_worker(
+        session,
+        ids,
+        min(week_start, slot.start) - timedelta(days=1),
+        max(week_end, slot.end) + timedelta(days=1),
+    )
+    detailed: list[WorkerSnapshot] = []
+    for worker in workers:
+        worker_visits = visits.get(worker.id, ())  # type: ignore[call-overload]
+        detailed.append(
+            replace(
+                worker,
+                availability=expand_rules(rules.get(worker.id, []), horizon_start, horizon_end),  # type: ignore[call-overload]
+                bookings=[visit for visit, status in worker_visits if status in BLOCKING_STATES],
+                booked_minutes_day=_minutes_within(worker_visits, day_start, day_end),
+                booked_minutes_week=_minutes_within(worker_visits, week_start, week_end),
+            )
+        )
+    return detailed
+
+
+async def load_workers(
+    session: AsyncSession,
+    slot: RequestSnapshot,
+    now: datetime,
+    *,
+    task_mask: int,
+    worker_ids: Sequence[uuid.UUID] | None = None,
+) -> LoadedWorkers:
+    """`load_profiles` and `with_details` for every worker found: what a search that judges them all
+    (why-not, matching) needs."""
+    loaded = await load_profiles(session, slot, now, task_mask=task_mask, worker_ids=worker_ids)
+    return LoadedWorkers(await with_details(session, slot, loaded.snapshots), loaded.extras)
 
 
 async def _rules_touching(
@@ -321,14 +369,10 @@ async def _bookings_by_worker(
     return found
 
 
-async def _seen_before(session: AsyncSession, ids: list[uuid.UUID], person_id: object) -> set[uuid.UUID]:
-    rows = await session.scalars(
-        select(Booking.worker_id)
-        .distinct()
-        .where(
-            Booking.worker_id.in_(ids),
-            Booking.person_id == person_id,
-            Booking.status.in_(("completed", "approved", "confirmed", "in_progress")),
-        )
+def _has_visited(person_id: object) -> Any:
+    """SQL: the worker (of the outer query) has visited the person before, or is booked to."""
+    return exists().where(
+        Booking.worker_id == Worker.id,
+        Booking.person_id == person_id,
+        Booking.status.in_(("completed", "approved", "confirmed", "in_progress")),
     )
-    return set(rows)

@@ -223,6 +223,11 @@ class VisitCheck:
             for self_employed in (False, True)
         }
 
+    @property
+    def codes(self) -> frozenset[str]:
+        """Every credential code this check may ask of some worker: `check` reads no other records."""
+        return frozenset(code for pairs in self._requirements.values() for code, _ in pairs)
+
     def requirements_for(self, subject: VettingSubject) -> list[Requirement]:
         pairs = self._requirements[subject.kind, subject.self_employed]
         return [Requirement(code, count) for code, count in pairs]

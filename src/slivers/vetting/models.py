@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from slivers.db.base import AppendOnlyBase, Base, DateTimeUTC, JsonB
@@ -15,7 +15,9 @@ from slivers.db.base import AppendOnlyBase, Base, DateTimeUTC, JsonB
 
 class Credential(Base):
     __tablename__ = "credentials"
-    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    # By worker, or by worker and type at once (migration 0002c).
+    __table_args__ = (Index("ix_credentials_worker_type", "worker_id", "type_code"),)
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"))
     type_code: Mapped[str] = mapped_column(String(40), index=True)
     # submitted | verified | rejected | lapsed | revoked
     status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)

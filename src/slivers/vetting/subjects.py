@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -118,22 +118,33 @@ def subject_from_rows(worker: WorkerFields, credentials: Iterable[CredentialFiel
 
 
 async def load_subjects(
-    session: AsyncSession, worker_ids: Iterable[uuid.UUID]
+    session: AsyncSession,
+    worker_ids: Iterable[uuid.UUID],
+    known: Mapping[uuid.UUID, WorkerFields] | None = None,
+    *,
+    codes: Collection[str] | None = None,
 ) -> dict[uuid.UUID, VettingSubject]:
-    """Each worker's vetting state. Credentials are selected by worker alone, through the
-    `(worker_id)` index, and their status is filtered here: with the status in SQL too, SQLite's
-    planner (no statistics) picks the status index, which nearly every row matches, and scans the
-    table. Only the columns eligibility reads are loaded, not whole ORM objects."""
+    """Each worker's vetting state. Credentials are selected by worker (and by type, given `codes`)
+    through the `(worker_id, type_code)` index, and their status is filtered here: with the status in
+    SQL too, SQLite's planner (no statistics) picks the status index, which nearly every row matches,
+    and scans the table. Only the columns eligibility reads are loaded, not whole ORM objects. Workers
+    in `known` (read in the same transaction by the caller) are not read again. With `codes`, only
+    credentials of those types are loaded (a visit check that asks for no others judges the same)."""
     ids = list(dict.fromkeys(worker_ids))
     if not ids:
         return {}
-    workers: dict[uuid.UUID, WorkerFields] = {}
+    known = known or {}
+    workers: dict[uuid.UUID, WorkerFields] = {wid: known[wid] for wid in ids if wid in known}
     credentials: dict[uuid.UUID, list[CredentialFields]] = defaultdict(list)
     for chunk in _chunks(ids):
-        rows_of_workers = await session.execute(select(*_WORKER_FIELDS).where(Worker.id.in_(chunk)))
-        workers.update((w.id, w) for w in rows_of_workers)
-        rows = await session.execute(select(*_FIELDS).where(Credential.worker_id.in_(chunk)))
-        for row in rows:
+        unknown = [wid for wid in chunk if wid not in known]
+        if unknown:
+            rows_of_workers = await session.execute(select(*_WORKER_FIELDS).where(Worker.id.in_(unknown)))
+            workers.update((w.id, w) for w in rows_of_workers)
+        query = select(*_FIELDS).where(Credential.worker_id.in_(chunk))
+        if codes is not None:
+            query = query.where(Credential.type_code.in_(sorted(codes)))
+        for row in await session.execute(query):
             if row.status in _COUNTED:
                 credentials[row.worker_id].append(row)
     return {wid: subject_from_rows(worker, credentials[wid]) for wid, worker in workers.items()}

@@ -13,11 +13,11 @@ from types import ModuleType
 
 import pytest
 from litestar import Litestar
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
 from slivers.accounts.models import Person, Worker
 from slivers.market.candidate_service import Slot, rank_slot, search_slot
-from slivers.market.models import CareRequest, RequestOccurrence
+from slivers.market.models import CareRequest, RequestOccurrence, WorkerMarketProfile
 from slivers.market.places import place_of
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
@@ -84,5 +84,36 @@ async def test_sql_narrowing_then_the_pure_filter_equals_the_pure_filter_alone(
 
             assert {c.worker.id for c in narrowed} == {c.worker.id for c in judged}
             assert len(everyone.loaded.snapshots) == len(all_ids)
+            # Judged lazily in rank order, a limited list is exactly the best of the full one.
+            for limit in (1, 3, 10):
+                best, _ = await rank_slot(session, slot, NOW, limit)
+                assert [(c.rank, c.worker.id) for c in best] == [
+                    (c.rank, c.worker.id) for c in judged[:limit]
+                ]
             found += len(judged)
     assert found > 0  # the comparison had candidates to lose
+
+
+async def test_a_profiles_reach_follows_the_workers_travel_distance_whoever_writes_it(app: Litestar) -> None:
+    """Narrowing reads `reach_km` from the market profile; database triggers keep it equal to
+    `workers.max_travel_km` on insert, on a change of either, so no writer can leave it stale."""
+    rows = _bench().seed_rows(2, random.Random(3))
+    async with app.state.wiring.unit_of_work() as session:
+        for model, table_rows in rows.items():
+            if table_rows:
+                await session.execute(insert(model), table_rows)
+    first, second = (row["id"] for row in rows[Worker])
+    expected = {row["id"]: row["max_travel_km"] for row in rows[Worker]}
+
+    async def reaches() -> dict[uuid.UUID, int]:
+        async with app.state.wiring.unit_of_work() as session:
+            found = await session.execute(select(WorkerMarketProfile.worker_id, WorkerMarketProfile.reach_km))
+            return {row.worker_id: row.reach_km for row in found}
+
+    assert await reaches() == expected  # set on insert
+    async with app.state.wiring.unit_of_work() as session:
+        await session.execute(update(Worker).where(Worker.id == first).values(max_travel_km=37))
+        await session.execute(
+            update(WorkerMarketProfile).where(WorkerMarketProfile.worker_id == second).values(reach_km=1)
+        )
+    assert await reaches() == {first: 37, second: expected[second]}

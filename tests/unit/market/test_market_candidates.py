@@ -252,3 +252,55 @@ def test_limit_keeps_the_best_few() -> None:
     workers = [worker(id=i, reliability=i / 10) for i in range(10)]
 
     assert [c.worker.id for c in search().rank(workers, limit=3)] == [9, 8, 7]
+
+
+def test_order_judges_only_profile_rules_and_sorts_as_rank_does() -> None:
+    # Detail rules broken (no availability, a clash, caps reached, vetting failing) do not take a
+    # worker out of `order`; profile rules (paused, distance) do.
+    detail_broken: dict[int, dict[str, object]] = {
+        0: {"availability": []},
+        1: {"bookings": [BookedVisit(START, END, VISIT)]},
+        2: {"booked_minutes_day": 480},
+        3: {"booked_minutes_week": 2400},
+    }
+    workers = [
+        worker(
+            id=i,
+            reliability=(i % 7) / 7,
+            is_paused=i == 5,
+            max_travel_km=1 if i == 6 else 10,
+            **detail_broken.get(i, {}),
+        )
+        for i in range(12)
+    ]
+    failing_vetting = search(vetting=lambda w: ["dbs_enhanced"] if w.id == 7 else [])
+
+    ordered = failing_vetting.order(workers)
+
+    assert {w.id for w in ordered} == set(range(12)) - {5, 6}
+    ranked = [c.worker.id for c in failing_vetting.rank(workers)]
+    assert set(ranked) == set(range(12)) - {0, 1, 2, 3, 5, 6, 7}
+    assert [w.id for w in ordered if w.id in set(ranked)] == ranked  # the same order as rank
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 5, 20])
+def test_rank_over_runs_of_order_equals_rank_over_everyone(batch: int) -> None:
+    """What `rank_slot` relies on: judging the dearer rules run by run, in `order`, loses nobody and
+    keeps rank's order, ties included (equal reliabilities here)."""
+    workers = [
+        worker(
+            id=i,
+            reliability=(i * 5 % 11) // 3 / 4,
+            seen_before=i % 4 == 0,
+            availability=[] if i % 3 == 0 else worker().availability,
+        )
+        for i in range(20)
+    ]
+    everyone = search().rank(workers)
+    ordered = search().order(workers)
+
+    in_runs = [c for at in range(0, len(ordered), batch) for c in search().rank(ordered[at : at + batch])]
+
+    assert [c.worker.id for c in in_runs] == [c.worker.id for c in everyone]
+    assert [c.worker.id for c in everyone] != sorted(c.worker.id for c in everyone)  # rank reorders
+    assert len(everyone) == len([i for i in range(20) if i % 3])

@@ -293,3 +293,44 @@ def test_eligibility_is_monotone_in_the_visit_end(
     earlier_end = START + timedelta(hours=min(earlier_hours, end_hours))
     if check(worker, ["meal_preparation"], end=end).ok:
         assert check(worker, ["meal_preparation"], end=earlier_end).ok
+
+
+@given(
+    tasks=st.sets(st.sampled_from(list(TaskType)), min_size=1, max_size=3),
+    nation=st.sampled_from(list(Nation)),
+    kind=st.sampled_from(list(WorkerKind)),
+    child=st.booleans(),
+    self_employed=st.booleans(),
+    dropped=st.sets(st.sampled_from([c.code for c in DEFAULT_POLICY.credential_types]), max_size=4),
+    lapsing=st.sets(st.sampled_from([c.code for c in DEFAULT_POLICY.credential_types]), max_size=3),
+)
+def test_a_visit_check_reads_only_the_credentials_of_its_codes(
+    build: Build,
+    tasks: set[TaskType],
+    nation: Nation,
+    kind: WorkerKind,
+    child: bool,
+    self_employed: bool,
+    dropped: set[str],
+    lapsing: set[str],
+) -> None:
+    # Candidate search loads only `VisitCheck.codes`' credentials: the answer must not change.
+    worker = build.subject(kind=kind, self_employed=self_employed)
+    for code in dropped:
+        worker = build.without(worker, code)
+    for code in lapsing:
+        worker = build.with_record(build.without(worker, code), build.record(code, expires_on=START.date()))
+    visit = VisitCheck(tasks, nation, START, END, child)
+    required = {r.code for k in WorkerKind for s in (False, True) for r in
+                DEFAULT_POLICY.requirements(frozenset(tasks), nation, k, child, s)}  # fmt: skip
+    only_codes = VettingSubject(
+        worker.worker_id,
+        worker.kind,
+        worker.status,
+        tuple(r for r in worker.credentials if r.type_code in visit.codes),
+        worker.last_supervision_on,
+        worker.self_employed,
+    )
+
+    assert visit.codes == required
+    assert visit.check(only_codes) == visit.check(worker)
