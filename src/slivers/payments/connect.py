@@ -3,7 +3,8 @@
 Only a self-employed paid worker is paid by transfer; employed workers and volunteers are paid
 through payroll from the ledger (volunteers never for time). The account is created under
 `worker:{id}:connect:account`, so onboarding however often repeated finds one account. Its status
-is ours only once Stripe says so: `account.updated` (verified, re-read from Stripe) updates the row.
+is ours only once Stripe says so: `account.updated` (verified, re-read from Stripe) and the
+reconciliation sweep update the row (`connect_sync`).
 
 Stripe is called outside any database transaction: reads and writes are short units of work on
 either side of the call (on SQLite every transaction holds the write lock).
@@ -28,7 +29,7 @@ from slivers.clock import Clock
 from slivers.db.engine import dialect_name
 from slivers.errors import Forbidden, NotFound
 from slivers.payments.models import WorkerPayoutAccount
-from slivers.payments.stripe_gateway import ConnectAccountState, StripeGateway
+from slivers.payments.stripe_gateway import StripeGateway
 from slivers.payments.stripe_sync import stripe_gateway
 from slivers.wiring import Wiring
 
@@ -201,17 +202,3 @@ async def start_onboarding(wiring: Wiring, actor: Actor, base_url: str) -> Payou
     async with wiring.unit_of_work() as session:
         stored = await payout_account_of(session, worker_id)
         return PayoutOnboardingRead(onboarding_url=url, account=read_account(worker_id, stored))
-
-
-async def apply_account(session: AsyncSession, clock: Clock, state: ConnectAccountState) -> bool:
-    """Store Stripe's current view of a connected account; False if it is not one of ours."""
-    row = await session.scalar(
-        select(WorkerPayoutAccount).where(WorkerPayoutAccount.stripe_account_id == state.id)
-    )
-    if row is None:
-        return False
-    row.charges_enabled = state.charges_enabled
-    row.payouts_enabled = state.payouts_enabled
-    row.details_submitted = state.details_submitted
-    row.synced_at = clock.now()
-    return True

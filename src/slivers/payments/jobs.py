@@ -1,7 +1,8 @@
 """Sweep jobs of this domain, registered in slivers.jobs.registry.
 
 Both sweeps call Stripe outside any database transaction and are idempotent: every call carries
-our own key, and reconciliation only stores what Stripe says now.
+our own key, reconciliation only stores what Stripe says now, and a transfer owed to a worker whose
+account became enabled is reserved once (by its key) and made by the provider-actions sweep.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from slivers.jobs.registry import JobContext, SweepJob
+from slivers.payments.connect_sync import reconcile_accounts, reserve_owed_transfers
 from slivers.payments.provider_actions import run_due_actions
 from slivers.payments.stripe_sync import reconcile
 
@@ -18,7 +20,9 @@ async def _provider_actions(ctx: JobContext) -> int:
 
 
 async def _reconcile(ctx: JobContext) -> int:
-    return await reconcile(ctx.wiring)
+    changed = await reconcile(ctx.wiring)
+    changed += await reconcile_accounts(ctx.wiring)
+    return changed + await reserve_owed_transfers(ctx.wiring)
 
 
 JOBS: list[SweepJob] = [
@@ -31,7 +35,8 @@ JOBS: list[SweepJob] = [
     ),
     SweepJob(
         id="payments.stripe_reconcile",
-        description="Re-read recent PaymentIntents from Stripe and repair our record of them",
+        description="Re-read recent PaymentIntents and workers' Connect accounts from Stripe and repair "
+        "our record of them; reserve the transfers owed to workers whose account is now enabled",
         every=timedelta(minutes=15),
         run=_reconcile,
     ),

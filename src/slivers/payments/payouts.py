@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
@@ -42,6 +42,45 @@ async def lock_worker(session: AsyncSession, worker_id: uuid.UUID) -> None:
         await session.execute(select(func.pg_advisory_xact_lock(lock_id)))
 
 
+async def held_back_for_connect(session: AsyncSession, worker_id: uuid.UUID) -> int:
+    """The worker's shares still to be paid by Connect transfer: held back from the bank run.
+
+    That is the shares of card actions not yet done (an approve or late-fee cancel the sweep has yet to
+    make, or a late transfer reserved when the account was enabled: see `late_transfers`). A share the
+    sweep could not transfer (no enabled account) stays payable once its action is done and goes in a
+    later run. An action that failed for good is held back only for a worker with a Connect account:
+    its transfer may have happened, and a coordinator sorts it out."""
+    has_account = await session.scalar(
+        select(WorkerPayoutAccount.id).where(WorkerPayoutAccount.worker_id == worker_id)
+    )
+    statuses = ["pending", "failed"] if has_account else ["pending"]
+    owed = await session.scalar(
+        select(func.coalesce(func.sum(PaymentAction.worker_share_pence), 0))
+        .join(BookingCharge, BookingCharge.booking_id == PaymentAction.booking_id)
+        .where(
+            BookingCharge.worker_id == worker_id,
+            PaymentAction.action.in_(["approve", "cancel", "transfer"]),
+            PaymentAction.status.in_(statuses),
+        )
+    )
+    return int(owed or 0)
+
+
+def _bank_payouts(worker_id: uuid.UUID) -> list[ColumnElement[bool]]:
+    return [
+        LedgerTransactionRow.kind == ledger.TransactionKind.PAYOUT.value,
+        LedgerTransactionRow.idempotency_key.startswith(payout_key(worker_id, 0)[:-1], autoescape=True),
+    ]
+
+
+async def last_bank_payout_at(session: AsyncSession, worker_id: uuid.UUID) -> datetime | None:
+    """When the worker's last payout for the bank run (`payout:{worker}:{n}`) was recorded."""
+    found: datetime | None = await session.scalar(
+        select(func.max(LedgerTransactionRow.posted_at)).where(*_bank_payouts(worker_id))
+    )
+    return found
+
+
 def require_coordinator(actor: Actor, organisation_id: uuid.UUID) -> None:
     if not actor.has_org_role(organisation_id, OrgRole.COORDINATOR.value):
         raise Forbidden(
@@ -63,35 +102,9 @@ class PayoutService:
         )
         return list(rows)
 
-    async def _owed_by_connect(self, worker_id: uuid.UUID) -> int:
-        """The worker's shares still to be paid by Connect transfer (card actions not yet done).
-
-        Held back from the bank run so no share is paid twice; a share the sweep could not transfer
-        (no enabled account) stays payable once its action is done and goes in a later run. An action
-        that failed for good is held back only for a worker with a Connect account: its transfer may
-        have happened, and a coordinator sorts it out."""
-        has_account = await self.session.scalar(
-            select(WorkerPayoutAccount.id).where(WorkerPayoutAccount.worker_id == worker_id)
-        )
-        statuses = ["pending", "failed"] if has_account else ["pending"]
-        owed = await self.session.scalar(
-            select(func.coalesce(func.sum(PaymentAction.worker_share_pence), 0))
-            .join(BookingCharge, BookingCharge.booking_id == PaymentAction.booking_id)
-            .where(
-                BookingCharge.worker_id == worker_id,
-                PaymentAction.action.in_(["approve", "cancel"]),
-                PaymentAction.status.in_(statuses),
-            )
-        )
-        return int(owed or 0)
-
     async def _next_number(self, worker_id: uuid.UUID) -> int:
-        prefix = payout_key(worker_id, 0)[:-1]
         count = await self.session.scalar(
-            select(func.count(LedgerTransactionRow.id)).where(
-                LedgerTransactionRow.kind == ledger.TransactionKind.PAYOUT.value,
-                LedgerTransactionRow.idempotency_key.startswith(prefix, autoescape=True),
-            )
+            select(func.count(LedgerTransactionRow.id)).where(*_bank_payouts(worker_id))
         )
         return int(count or 0) + 1
 
@@ -104,7 +117,7 @@ class PayoutService:
             account = ledger.worker_account(worker.id)
             posted = await self.ledger.touching([account])
             owed = ledger.balances(p.transaction for p in posted).get(account, 0)
-            owed -= await self._owed_by_connect(worker.id)
+            owed -= await held_back_for_connect(self.session, worker.id)
             if owed <= 0:
                 continue
             key = payout_key(worker.id, await self._next_number(worker.id))

@@ -20,6 +20,7 @@ from slivers.logs import get_logger
 from slivers.notifications.service import enqueue
 from slivers.payments import ledger
 from slivers.payments.db_ledger import DbLedger
+from slivers.payments.late_transfers import CANCELLED, TRANSFER, enabled_connect_account
 from slivers.payments.models import BookingCharge, Budget, CardPayment, PaymentAction, WorkerPayoutAccount
 from slivers.payments.payouts import lock_worker
 from slivers.payments.providers import (
@@ -38,21 +39,6 @@ MAX_ATTEMPTS = 5
 BATCH = 50
 # Stripe keeps idempotency keys for at least this long; a retry of an older action re-reads first.
 KEY_MEMORY = timedelta(hours=24)
-
-
-async def _connect_account(session: AsyncSession, worker_id: uuid.UUID) -> str | None:
-    """The worker's Connect account, if they are self-employed and Stripe lets it receive payouts."""
-    account: str | None = await session.scalar(
-        select(WorkerPayoutAccount.stripe_account_id)
-        .join(Worker, Worker.id == WorkerPayoutAccount.worker_id)
-        .where(
-            WorkerPayoutAccount.worker_id == worker_id,
-            WorkerPayoutAccount.payouts_enabled.is_(True),
-            Worker.self_employed.is_(True),
-            Worker.kind == "paid",
-        )
-    )
-    return account
 
 
 async def _booking_payment(
@@ -80,8 +66,14 @@ async def _booking_payment(
             payment_intent_id=card.payment_intent_id if card else None,
             authorised_pence=card.authorised_pence if card else 0,
             latest_charge=card.latest_charge if card else None,
-            worker_connect_account=await _connect_account(session, charge.worker_id),
+            worker_connect_account=await enabled_connect_account(session, charge.worker_id),
             keys_may_have_expired=expired,
+            worker_payout_account=await session.scalar(
+                select(WorkerPayoutAccount.stripe_account_id).where(
+                    WorkerPayoutAccount.worker_id == charge.worker_id
+                )
+            ),
+            retry=action.attempts > 0,
         )
 
 
@@ -92,6 +84,8 @@ def _call(provider: StripeProvider, action: PaymentAction, booking: BookingPayme
         return provider.charge_saved_card(booking, action.key)
     if action.action == "approve":
         return provider.on_approve(booking, action.amount_pence, action.worker_share_pence, action.key)
+    if action.action == TRANSFER:
+        return provider.transfer_share(booking, action.worker_share_pence, action.key)
     return provider.on_cancel(booking, action.amount_pence, action.worker_share_pence, action.key)
 
 
@@ -146,6 +140,17 @@ async def _paid_by_transfer(
     await lock_worker(session, charge.worker_id)
     paid = ledger.payout(charge.worker_id, result.amount_pence, result.key)
     await DbLedger(session, wiring.clock).post(paid)
+
+
+async def _cancelled(wiring: Wiring, action_id: uuid.UUID) -> None:
+    """A late transfer never tried, whose account can no longer receive one: not held back from the bank
+    run any more (`late_transfers` may reserve it again once the account is enabled and the share is
+    still owed). One already tried may have reached Stripe: it is retried (it looks for the transfer
+    first) and, failing for good, stays held back for a coordinator, as any failed card action."""
+    async with wiring.unit_of_work() as session:
+        action = await session.get(PaymentAction, action_id)
+        if action is not None and action.status == "pending":
+            action.status, action.last_error = CANCELLED, "The worker's payout account is not enabled."
 
 
 async def _failed(wiring: Wiring, action_id: uuid.UUID, error: Exception) -> None:
@@ -207,6 +212,9 @@ async def run_due_actions(wiring: Wiring) -> int:
         if loaded is None:
             continue
         action, booking = loaded
+        if action.action == TRANSFER and booking.worker_connect_account is None and not booking.retry:
+            await _cancelled(wiring, action_id)  # no longer enabled: the share goes to the bank run
+            continue
         try:
             results = await anyio.to_thread.run_sync(_call, provider, action, booking)
         except Exception as error:

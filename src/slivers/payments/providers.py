@@ -68,6 +68,11 @@ class BookingPayment:
     latest_charge: str | None = None
     # A retry made after Stripe may have forgotten our keys (24 h): re-read before acting again.
     keys_may_have_expired: bool = False
+    # The worker's Connect account whether or not it is enabled now, and whether an earlier attempt of
+    # this action may have reached Stripe: a retry looks for a transfer it made before the account
+    # was switched off, so that share is not left for the bank run as well.
+    worker_payout_account: str | None = None
+    retry: bool = False
 
 
 class ActionKind(StrEnum):
@@ -248,11 +253,23 @@ class StripeProvider:
             ProviderAction(ActionKind.CAPTURED, f"{extra_key}:capture", extra, captured.id),
         ]
 
+    def _earlier_transfer(self, booking: BookingPayment, key: str) -> list[ProviderAction]:
+        """On a retry for a worker whose account is not enabled now: the transfer an earlier attempt made."""
+        if not booking.retry or booking.worker_payout_account is None:
+            return []
+        found = self._gateway.find_transfer(booking_id=booking.booking_id, key=f"{key}:transfer")
+        if found is None:
+            return []
+        return [ProviderAction(ActionKind.TRANSFERRED, f"{key}:transfer", found.amount_pence, found.id)]
+
     def _pay_worker(
         self, booking: BookingPayment, amount: int, key: str, source_charge: str | None
     ) -> list[ProviderAction]:
-        if booking.worker_connect_account is None or amount <= 0:
-            return []  # employed workers and volunteers are paid through payroll from the ledger
+        if amount <= 0:
+            return []
+        if booking.worker_connect_account is None:
+            # Employed workers, volunteers and accounts not enabled are paid by the ledger's payout run.
+            return self._earlier_transfer(booking, key)
         transfer = None
         if booking.keys_may_have_expired:
             # Stripe may have forgotten the key: a repeat would be a second transfer, so look first.
@@ -265,6 +282,20 @@ class StripeProvider:
             source_charge=source_charge,
         )
         return [ProviderAction(ActionKind.TRANSFERRED, f"{key}:transfer", amount, transfer.id)]
+
+    def transfer_share(
+        self, booking: BookingPayment, share_pence: int, transfer_key: str
+    ) -> list[ProviderAction]:
+        """A share the worker earned before their Connect account was enabled, transferred later under
+        the key its settlement would have used (`booking:{id}:approve:transfer`), from the booking's
+        captured charge; after 24 h a retry first looks for the transfer (as `_pay_worker` does)."""
+        settlement_key = transfer_key.removesuffix(":transfer")
+        if settlement_key == transfer_key or share_pence <= 0:
+            raise ValueError(f"not a late transfer: {transfer_key} for {share_pence}p")
+        made = self._pay_worker(booking, share_pence, settlement_key, booking.latest_charge)
+        if not made:
+            raise PaymentNotReady(f"booking {booking.booking_id}: the worker's account is not enabled")
+        return made
 
     def on_approve(
         self, booking: BookingPayment, charge_pence: int, worker_share_pence: int, key: str

@@ -117,7 +117,7 @@ async def read_account(gateway: StripeGateway, account_id: str) -> ConnectAccoun
 async def receive_event(wiring: Wiring, session: AsyncSession, clock: Clock, event: WebhookEvent) -> str:
     """Store and process one verified event, once. Returns what was done, for the response and logs."""
     from slivers.payments.card_setup import apply_setup
-    from slivers.payments.connect import apply_account
+    from slivers.payments.connect_sync import apply_account
 
     intent = setup = account = None
     gateway = stripe_gateway(wiring)
