@@ -6,6 +6,7 @@ the booking service decides."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,7 @@ from litestar.params import FromPath
 
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
-from slivers.errors import DomainError
+from slivers.errors import DomainError, NotFound
 from slivers.market.booking_service import BookingService
 from slivers.market.lifecycle import (
     EDGES,
@@ -47,6 +48,26 @@ ACTION_WORDS = {
     Transition.CHECK_OUT: "Checked out. The timesheet has gone for approval.",
     Transition.APPROVE: "Timesheet approved. The payment goes to the worker.",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A move made with one button: its transition, and where the reader goes afterwards."""
+
+    transition: Transition
+    back_to: str | None = None  # the booking's own page when None
+
+
+# The address's last part names the move (`POST /bookings/{id}/check-in`).
+MOVES = {
+    "accept": Move(Transition.ACCEPT),
+    "decline": Move(Transition.DECLINE, back_to="/work"),
+    "check-in": Move(Transition.CHECK_IN),
+    "check-out": Move(Transition.CHECK_OUT),
+    "approve": Move(Transition.APPROVE),
+}
+# Moves that ask first, on a page of their own, with a reason.
+ASKED = ("cancel", "dispute")
 
 
 def snapshot(booking: BookingRead) -> BookingSnapshot:
@@ -208,123 +229,57 @@ class BookingsPages(Controller):
             )
         return redirect(request, back_to or f"/bookings/{booking_id}", message)
 
-    @post("/{booking_id:uuid}/accept", operation_id="pageAcceptBooking")
-    async def accept(
+    @get("/{booking_id:uuid}/{move:str}", operation_id="pageBookingAsk")
+    async def ask(
         self,
         request: Request[Any, Any, Any],
         booking_id: FromPath[uuid.UUID],
+        move: FromPath[str],
         actor: NamedDependency[Actor],
         bookings: NamedDependency[BookingService],
         clock: NamedDependency[Clock],
     ) -> Response[Any]:
-        """The worker accepts the offer."""
-        return await self._act(
-            request, actor, bookings, clock, booking_id, Transition.ACCEPT, ACTION_WORDS[Transition.ACCEPT]
-        )
+        """Ask first: cancel (saying what cancelling now costs) or dispute (saying what is wrong)."""
+        if move not in ASKED:
+            raise NotFound("No such page.")
+        return await self._ask(request, actor, bookings, clock, booking_id, move)
 
-    @post("/{booking_id:uuid}/decline", operation_id="pageDeclineBooking")
-    async def decline(
+    @post("/{booking_id:uuid}/{move:str}", operation_id="pageBookingMove")
+    async def move(
         self,
         request: Request[Any, Any, Any],
         booking_id: FromPath[uuid.UUID],
+        move: FromPath[str],
         actor: NamedDependency[Actor],
         bookings: NamedDependency[BookingService],
         clock: NamedDependency[Clock],
     ) -> Response[Any]:
-        """The worker declines the offer."""
-        return await self._act(
-            request,
-            actor,
-            bookings,
-            clock,
-            booking_id,
-            Transition.DECLINE,
-            ACTION_WORDS[Transition.DECLINE],
-            back_to="/work",
-        )
-
-    @post("/{booking_id:uuid}/check-in", operation_id="pageCheckIn")
-    async def check_in(
-        self,
-        request: Request[Any, Any, Any],
-        booking_id: FromPath[uuid.UUID],
-        actor: NamedDependency[Actor],
-        bookings: NamedDependency[BookingService],
-        clock: NamedDependency[Clock],
-    ) -> Response[Any]:
-        """The worker arrives."""
+        """Make a move: accept, decline, check in, check out (with notes), approve, cancel or dispute."""
+        if move == "cancel":
+            return await self._cancel(request, actor, bookings, clock, booking_id)
+        if move == "dispute":
+            return await self._dispute(request, actor, bookings, clock, booking_id)
+        step = MOVES.get(move)
+        if step is None:
+            raise NotFound("No such action.")
+        visit_notes = ""
+        if step.transition is Transition.CHECK_OUT:
+            form = await read_form(request, ("visit_notes",))
+            if len(form.value("visit_notes")) > 5000:
+                form.add_error(GENERAL, "Keep the visit notes under 5,000 characters.")
+                return await self._page(request, actor, bookings, clock, booking_id, form=form, status=400)
+            visit_notes = form.value("visit_notes")
         return await self._act(
             request,
             actor,
             bookings,
             clock,
             booking_id,
-            Transition.CHECK_IN,
-            ACTION_WORDS[Transition.CHECK_IN],
+            step.transition,
+            ACTION_WORDS[step.transition],
+            visit_notes=visit_notes,
+            back_to=step.back_to,
         )
-
-    @post("/{booking_id:uuid}/check-out", operation_id="pageCheckOut")
-    async def check_out(
-        self,
-        request: Request[Any, Any, Any],
-        booking_id: FromPath[uuid.UUID],
-        actor: NamedDependency[Actor],
-        bookings: NamedDependency[BookingService],
-        clock: NamedDependency[Clock],
-    ) -> Response[Any]:
-        """The worker leaves, with optional visit notes."""
-        form = await read_form(request, ("visit_notes",))
-        if len(form.value("visit_notes")) > 5000:
-            form.add_error(GENERAL, "Keep the visit notes under 5,000 characters.")
-            return await self._page(request, actor, bookings, clock, booking_id, form=form, status=400)
-        return await self._act(
-            request,
-            actor,
-            bookings,
-            clock,
-            booking_id,
-            Transition.CHECK_OUT,
-            ACTION_WORDS[Transition.CHECK_OUT],
-            visit_notes=form.value("visit_notes"),
-        )
-
-    @post("/{booking_id:uuid}/approve", operation_id="pageApproveTimesheet")
-    async def approve(
-        self,
-        request: Request[Any, Any, Any],
-        booking_id: FromPath[uuid.UUID],
-        actor: NamedDependency[Actor],
-        bookings: NamedDependency[BookingService],
-        clock: NamedDependency[Clock],
-    ) -> Response[Any]:
-        """Approve the timesheet; the money moves."""
-        return await self._act(
-            request, actor, bookings, clock, booking_id, Transition.APPROVE, ACTION_WORDS[Transition.APPROVE]
-        )
-
-    @get("/{booking_id:uuid}/cancel", operation_id="pageCancelBookingAsk")
-    async def cancel_ask(
-        self,
-        request: Request[Any, Any, Any],
-        booking_id: FromPath[uuid.UUID],
-        actor: NamedDependency[Actor],
-        bookings: NamedDependency[BookingService],
-        clock: NamedDependency[Clock],
-    ) -> Response[Any]:
-        """Ask first, saying what cancelling now costs."""
-        return await self._ask(request, actor, bookings, clock, booking_id, "cancel")
-
-    @get("/{booking_id:uuid}/dispute", operation_id="pageDisputeAsk")
-    async def dispute_ask(
-        self,
-        request: Request[Any, Any, Any],
-        booking_id: FromPath[uuid.UUID],
-        actor: NamedDependency[Actor],
-        bookings: NamedDependency[BookingService],
-        clock: NamedDependency[Clock],
-    ) -> Response[Any]:
-        """Say what is wrong with the timesheet."""
-        return await self._ask(request, actor, bookings, clock, booking_id, "dispute")
 
     async def _ask(
         self,
@@ -352,14 +307,13 @@ class BookingsPages(Controller):
             },
         )
 
-    @post("/{booking_id:uuid}/cancel", operation_id="pageCancelBooking")
-    async def cancel(
+    async def _cancel(
         self,
         request: Request[Any, Any, Any],
-        booking_id: FromPath[uuid.UUID],
-        actor: NamedDependency[Actor],
-        bookings: NamedDependency[BookingService],
-        clock: NamedDependency[Clock],
+        actor: Actor,
+        bookings: BookingService,
+        clock: Clock,
+        booking_id: uuid.UUID,
     ) -> Response[Any]:
         """Cancel, after being told the charge."""
         form = await read_form(request, ("reason",))
@@ -379,14 +333,13 @@ class BookingsPages(Controller):
         fee = f" A charge of {pounds(done.late_fee_pence)} applies." if done.late_fee_pence else ""
         return redirect(request, f"/bookings/{booking_id}", f"The visit is cancelled.{fee}")
 
-    @post("/{booking_id:uuid}/dispute", operation_id="pageDisputeTimesheet")
-    async def dispute(
+    async def _dispute(
         self,
         request: Request[Any, Any, Any],
-        booking_id: FromPath[uuid.UUID],
-        actor: NamedDependency[Actor],
-        bookings: NamedDependency[BookingService],
-        clock: NamedDependency[Clock],
+        actor: Actor,
+        bookings: BookingService,
+        clock: Clock,
+        booking_id: uuid.UUID,
     ) -> Response[Any]:
         """Dispute the timesheet, with a reason, for a coordinator to settle."""
         form = await read_form(request, ("reason",))
