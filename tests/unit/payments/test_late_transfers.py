@@ -112,3 +112,34 @@ def test_a_late_transfer_uses_the_settlements_transfer_key_and_is_found_after_st
     assert len(gateway.transfers) == 1
     with pytest.raises(PaymentNotReady):
         provider.transfer_share(replace(booking, worker_connect_account=None), 1425, made.key)
+
+
+def test_a_retry_for_an_account_switched_off_records_the_transfer_an_earlier_attempt_made() -> None:
+    gateway = InMemoryStripeGateway()
+    provider = StripeProvider(gateway, FrozenClock(T0))
+    intent = gateway.authorise_card(
+        booking_id="7", amount_pence=1500, customer="cus_1", key="k", payment_method="pm"
+    )
+    booking = BookingPayment(
+        booking_id="7",
+        worker_id="w1",
+        starts_at=T0,
+        amount_pence=1500,
+        card=CardOnFile("cus_1", "pm_1"),
+        worker_connect_account="acct_w1",
+        worker_payout_account="acct_w1",
+        payment_intent_id=intent.id,
+        authorised_pence=1500,
+    )
+    first = provider.on_approve(booking, 1500, 1425, "booking:7:approve")  # its answer never came back
+    switched_off = replace(booking, worker_connect_account=None, retry=True)
+    retried = provider.on_approve(switched_off, 1500, 1425, "booking:7:approve")
+    assert [(a.kind, a.reference) for a in retried] == [(a.kind, a.reference) for a in first]
+    assert len(gateway.transfers) == 1
+    other = gateway.authorise_card(
+        booking_id="8", amount_pence=1500, customer="cus_1", key="k8", payment_method="pm"
+    )
+    never_tried = replace(switched_off, booking_id="8", payment_intent_id=other.id, retry=False)
+    made = provider.on_approve(never_tried, 1500, 1425, "booking:8:approve")
+    assert [a.kind for a in made] == [ActionKind.CAPTURED]  # left for the bank run: nothing to look for
+    assert len(gateway.transfers) == 1
