@@ -44,11 +44,18 @@ class WorkerMarketProfile(Base):
     narrow in SQL: the home centroid, the task types as a bit mask, and how far they travel."""
 
     __tablename__ = "worker_market_profiles"
-    # Candidate search's narrowing reads this index alone for its box, task and distance tests, and
-    # the longest reach from the second (migration 0003c).
+    # Candidate search's narrowing reads this index alone for its box, task and distance tests and for
+    # what it selects of the profile (an index-only scan on PostgreSQL), and the longest reach from the
+    # second (migration 0003c).
     __table_args__ = (
         Index(
-            "ix_worker_market_profiles_search", "home_lat", "home_lon", "task_mask", "reach_km", "worker_id"
+            "ix_worker_market_profiles_search",
+            "home_lat",
+            "home_lon",
+            "task_mask",
+            "reach_km",
+            "worker_id",
+            "reliability_reviewed_at",
         ),
         Index("ix_worker_market_profiles_reach_km", "reach_km"),
     )

@@ -54,9 +54,15 @@ async def add_strike(
         )
 
 
-def has_recent_strikes(worker_id: Any, now: datetime) -> Exists:
-    """SQL: the worker (a column) has strikes `strikes_by_worker` would load; most workers have none."""
-    return exists().where(ReliabilityStrike.worker_id == worker_id, ReliabilityStrike.at > now - _LOOKBACK)
+def strikes_counted_since(now: datetime) -> datetime:
+    """The oldest strike `strikes_by_worker` loads (and reliability can count) at `now`."""
+    return now - _LOOKBACK
+
+
+def has_recent_strikes(worker_id: Any, since: Any) -> Exists:
+    """SQL: the worker (a column) has strikes after `since` (`strikes_counted_since`, or a bound
+    parameter for it); most workers have none, so their strikes need not be loaded."""
+    return exists().where(ReliabilityStrike.worker_id == worker_id, ReliabilityStrike.at > since)
 
 
 async def strikes_by_worker(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.vetting.catalogue import DEFAULT_POLICY, RequirementsPolicy, TaskType, ValidityKind, years
@@ -28,16 +29,31 @@ class PolicyDocumentError(ValueError):
         self.field = field
 
 
+@cache
+def _version_statement() -> Select[tuple[int]]:
+    # Built once; the document is read only when this version is not built yet.
+    return select(VettingPolicy.version).where(VettingPolicy.organisation_id == bindparam("organisation_id"))
+
+
 async def policy_for(session: AsyncSession, organisation_id: uuid.UUID | None) -> RequirementsPolicy:
     """The catalogue in force for workers vetted by `organisation_id` (the default for none)."""
     if organisation_id is None:
         return DEFAULT_POLICY
-    row = await session.scalar(select(VettingPolicy).where(VettingPolicy.organisation_id == organisation_id))
-    if row is None:
+    version = await session.scalar(_version_statement(), {"organisation_id": organisation_id})
+    if version is None:
         return DEFAULT_POLICY
-    key = (organisation_id, row.version)
-    policy = _built.get(key)
+    policy = _built.get((organisation_id, version))
     if policy is None:
+        row = (
+            await session.execute(
+                select(VettingPolicy.version, VettingPolicy.document).where(
+                    VettingPolicy.organisation_id == organisation_id
+                )
+            )
+        ).one_or_none()
+        if row is None:
+            return DEFAULT_POLICY
+        key = (organisation_id, row.version)
         policy = policy_from_document(row.document)
         if len(_built) >= _MAX_CACHED:
             _built.clear()

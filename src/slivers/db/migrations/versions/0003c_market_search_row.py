@@ -70,7 +70,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_worker_market_profiles_search",
         "worker_market_profiles",
-        ["home_lat", "home_lon", "task_mask", "reach_km", "worker_id"],
+        ["home_lat", "home_lon", "task_mask", "reach_km", "worker_id", "reliability_reviewed_at"],
     )
     op.create_index("ix_worker_market_profiles_reach_km", "worker_market_profiles", ["reach_km"])
     op.create_index("ix_bookings_worker_person", "bookings", ["worker_id", "person_id", "status"])
