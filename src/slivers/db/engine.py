@@ -4,14 +4,36 @@ and constraints in the schema."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import msgspec
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.pool import NullPool
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _json_loads(text: str | bytes) -> Any:
+    """JSON columns are read with msgspec's decoder (the same values as the standard library's,
+    several times faster: candidate search reads two JSON columns of every worker it narrows to).
+    What only the standard library accepts (NaN, which json.dumps writes) still reads."""
+    try:
+        return _decode(text)
+    except msgspec.DecodeError:
+        return json.loads(text)
+
+
+_decode = msgspec.json.Decoder().decode
+_JSON = {"json_deserializer": _json_loads}
 
 
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
@@ -31,10 +53,13 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
             **pooling,
+            **_JSON,
         )
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True, **_JSON
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -56,6 +81,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 def create_session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+async def core_connection(session: AsyncSession) -> AsyncConnection:
+    """The session's connection (its transaction), with pending changes flushed first as
+    `session.execute` would: for column-only reads in bulk, which the ORM layer only slows."""
+    await session.flush()
+    return await session.connection()
 
 
 def dialect_name(session: AsyncSession) -> str:

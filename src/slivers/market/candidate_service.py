@@ -131,31 +131,35 @@ async def _judge(
 async def rank_slot(
     session: AsyncSession, slot: Slot, now: datetime, limit: int | None = None
 ) -> tuple[list[Candidate], LoadedWorkers]:
-    """The ranked candidates (the first `limit`). Rank depends only on what `load_profiles` reads, so
-    the workers who pass the profile rules are put in rank order first, and the dearer rules
-    (availability, bookings, then vetting) are judged on them best-first, a batch at a time, until
+    """The ranked candidates (the first `limit`), and the workers judged on the way (with their
+    extras). Rank depends only on what `load_profiles` reads, so the workers who pass the rules it
+    can judge are put in rank order first, and the rest of the rules (task types and requirements,
+    availability, bookings, then vetting) are judged on them best-first, a batch at a time, until
     `limit` pass: the same answer as judging everyone, for a fraction of the loads."""
     snapshot = slot.snapshot()
-    pool = await load_profiles(session, snapshot, now, task_mask=task_mask(slot.request.task_types))
+    partial = await load_profiles(session, snapshot, now, task_mask=task_mask(slot.request.task_types))
     unvetted = CandidateSearch(snapshot, _no_vetting_failures, now)
-    order = unvetted.order(pool.snapshots)
+    order = unvetted.order(partial)
+    judged = LoadedWorkers([], {})
     if not order or limit == 0:
-        return [], pool  # an empty pool (no worker at all) has nothing to judge; no zero-step batch
+        return [], judged  # an empty pool (no worker at all) has nothing to judge; no zero-step batch
     policies: dict[uuid.UUID | None, RequirementsPolicy] = {}
     chosen: list[Candidate] = []
     offset = 0
     while offset < len(order) and (limit is None or len(chosen) < limit):
         size = len(order) if limit is None else _batch_size(limit - len(chosen), offset, len(chosen))
-        detailed = await with_details(session, snapshot, order[offset : offset + size])
+        batch = await with_details(session, snapshot, order[offset : offset + size])
         offset += size
-        passing = [worker for worker in detailed if unvetted.passes(worker)]
+        judged.snapshots.extend(batch.snapshots)
+        judged.extras.update(batch.extras)
+        passing = [worker for worker in batch.snapshots if unvetted.passes(worker)]
         if not passing:
             continue
-        part = LoadedWorkers(passing, {w.id: pool.extras[w.id] for w in passing})  # type: ignore[index,misc]
+        part = LoadedWorkers(passing, {w.id: batch.extras[w.id] for w in passing})  # type: ignore[index,misc]
         judge = await _judge(session, slot, snapshot, part, policies=policies)
         chosen.extend(CandidateSearch(snapshot, judge, now).rank(passing))
     ranked = [replace(candidate, rank=rank) for rank, candidate in enumerate(chosen[:limit], start=1)]
-    return ranked, pool
+    return ranked, judged
 
 
 def _batch_size(wanted: int, judged: int, passed: int) -> int:

@@ -104,10 +104,21 @@ class Candidate:
 VettingFailures = Callable[[WorkerSnapshot], Sequence[str]]
 _Check = Callable[[WorkerSnapshot], bool]  # True when the worker fails the rule
 
-# Rules that read more than the worker's profile: their availability, their bookings (caps, travel)
-# or their credentials. Rank never depends on these, so a search can order workers by their profiles
-# and judge these dearer rules lazily, best first (`CandidateSearch.order`).
-DETAIL_RULES = frozenset({"daily_cap", "weekly_cap", "availability", "overlap_with_travel", "vetting"})
+# Rules that read more than rank does: the worker's task types and attributes (JSON a database keeps
+# apart), availability, bookings (caps, travel) or credentials. Rank never depends on these, so a
+# search can order workers by what rank reads and judge these lazily, best first
+# (`CandidateSearch.order`).
+DETAIL_RULES = frozenset(
+    {
+        "task_types",
+        "hard_requirement",
+        "daily_cap",
+        "weekly_cap",
+        "availability",
+        "overlap_with_travel",
+        "vetting",
+    }
+)
 
 
 class CandidateSearch:
@@ -148,8 +159,8 @@ class CandidateSearch:
 
     def order(self, workers: Iterable[WorkerSnapshot]) -> list[WorkerSnapshot]:
         """The workers who pass every rule outside `DETAIL_RULES`, best first (ties keep the input
-        order). Their availability, bookings and vetting are not read, so they need not be loaded yet:
-        `rank` over any run of this list, in order, gives those workers' candidates in the same order."""
+        order). What those rules read is not read here, so it need not be loaded yet: `rank` over any
+        run of this list, in order, gives those workers' candidates in the same order."""
         checks = self._profile_checks
         passing: list[WorkerSnapshot] = []
         for worker in workers:

@@ -31,26 +31,33 @@ DISTANCE_SLACK_KM = 0.2
 # Visits to the person that make a worker "seen before".
 SEEN_STATES = ("completed", "approved", "confirmed", "in_progress")
 
-WORKER_COLUMNS = (
+# What rank and the rules outside `candidates.DETAIL_RULES` read, for every worker the narrowing
+# keeps; the rest of a worker (`DETAIL_COLUMNS`) is read with their availability, for as few as needed.
+RANK_COLUMNS = (
     Worker.id,
-    Worker.first_name,
     Worker.kind,
     Worker.status,
-    Worker.task_types,
     Worker.max_travel_km,
     Worker.hourly_rate_pence,
     Worker.min_notice_minutes,
     Worker.min_visit_minutes,
     Worker.max_visit_minutes,
-    Worker.max_minutes_per_day,
-    Worker.max_minutes_per_week,
-    Worker.attributes,
-    Worker.instant_book,
-    Worker.organisation_id,
     WorkerMarketProfile.home_lat,
     WorkerMarketProfile.home_lon,
     WorkerMarketProfile.reliability_reviewed_at,
+)
+DETAIL_COLUMNS = (
+    Worker.id,
+    Worker.first_name,
+    Worker.task_types,
+    Worker.attributes,
+    Worker.max_minutes_per_day,
+    Worker.max_minutes_per_week,
+    Worker.instant_book,
+    Worker.organisation_id,
     # What vetting reads of the worker (`vetting.subjects.WorkerFields`), so it need not ask again.
+    Worker.kind,
+    Worker.status,
     Worker.last_supervision_on,
     Worker.self_employed,
 )
@@ -68,12 +75,18 @@ def has_visited(person_id: Any) -> Any:
 
 
 def worker_rows(person_id: Any, since: Any) -> Select[Any]:
-    """The columns a snapshot is built from, for the person (seen before) at a time (strikes since)."""
+    """What rank reads of a worker, for the person (seen before) at a time (strikes since)."""
     return select(
-        *WORKER_COLUMNS,
+        *RANK_COLUMNS,
         has_visited(person_id).label("seen_before"),
         has_recent_strikes(Worker.id, since).label("has_strikes"),
     ).join(WorkerMarketProfile, WorkerMarketProfile.worker_id == Worker.id)
+
+
+@cache
+def details_statement() -> Select[Any]:
+    """The rest of some workers (`ids`), built once."""
+    return select(*DETAIL_COLUMNS).where(Worker.id.in_(bindparam("ids", expanding=True)))
 
 
 def _availability_touches_slot(same_day: bool) -> Any:

@@ -1,7 +1,7 @@
-"""Workers as candidate search sees them, loaded set-based: one narrowing query (`narrowing`) that
-also says who has visited the person and who has recent strikes, then availability and bookings for
-as many workers as the search needs to judge, one query per kind for each batch. The pure
-`CandidateSearch` decides exactly; SQL only narrows.
+"""Workers as candidate search sees them, loaded set-based: one narrowing query (`narrowing`) for
+what rank reads (with who has visited the person and who has recent strikes), then the rest of the
+profile, availability and bookings for as many workers as the search needs to judge, one query per
+kind for each batch. The pure `CandidateSearch` decides exactly; SQL only narrows.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.models import Worker
 from slivers.clock import LONDON
+from slivers.db.engine import core_connection
 from slivers.market.availability_service import expand_rules
 from slivers.market.candidates import RequestSnapshot, WorkerKind, WorkerSnapshot, WorkerStatus
 from slivers.market.intervals import london_date
@@ -29,7 +30,7 @@ from slivers.market.models import (
     Booking,
     WorkerMarketProfile,
 )
-from slivers.market.narrowing import narrowing_params, statement_for, worker_rows
+from slivers.market.narrowing import details_statement, narrowing_params, statement_for, worker_rows
 from slivers.market.overlap import BookedVisit
 from slivers.market.reliability import is_paused
 from slivers.market.reliability_service import reliability_score, strikes_by_worker, strikes_counted_since
@@ -73,7 +74,7 @@ async def _longest_reach(session: AsyncSession) -> float:
     at `MAX_TRAVEL_KM`, but a row written another way may go further and must not be cut by the box).
     In a real pool most travel 5-25 km, so this box is far tighter than one of the cap's radius.
     `reach_km` is indexed, so this reads one index entry."""
-    longest = await session.scalar(_longest_reach_statement())
+    longest = (await (await session.connection()).execute(_longest_reach_statement())).scalar()
     return float(MAX_TRAVEL_KM if longest is None else longest)
 
 
@@ -94,11 +95,11 @@ async def load_profiles(
     *,
     task_mask: int,
     worker_ids: Sequence[uuid.UUID] | None = None,
-) -> LoadedWorkers:
-    """Snapshots of the workers who may be candidates for `slot` (narrowed in SQL), or exactly of
-    `worker_ids` (not narrowed, so `why_not` and confirmation see every rule), with everything rank
-    needs (strikes, visits to the person) but not yet their availability and bookings: those come
-    from `with_details`, for only as many workers as the search needs to judge."""
+) -> list[WorkerSnapshot]:
+    """Partial snapshots of the workers who may be candidates for `slot` (narrowed in SQL), or
+    exactly of `worker_ids` (not narrowed, so `why_not` and confirmation see every rule): what rank
+    and the rules outside `DETAIL_RULES` read (with strikes and visits to the person), and nothing
+    else yet. `with_details` completes them, for only as many workers as the search needs to judge."""
     if worker_ids is None:
         reach_km = await _longest_reach(session)
         query = statement_for(slot)
@@ -107,20 +108,18 @@ async def load_profiles(
         since = strikes_counted_since(now)
         query = worker_rows(slot.person_id, since).where(Worker.id.in_(list(worker_ids)))
         params = {}
-    rows = (await session.execute(query, params)).all()
+    rows = (await (await core_connection(session)).execute(query, params)).all()
     if not rows:
-        return LoadedWorkers([], {})
+        return []
     strikes = await strikes_by_worker(session, [row.id for row in rows if row.has_strikes], now)
     spotless = reliability_score([], now), is_paused([], now, None)
     snapshots: list[WorkerSnapshot] = []
-    extras: dict[uuid.UUID, WorkerExtras] = {}
-    # Fields by position (the order of `narrowing.WORKER_COLUMNS`): reading a result row's fields by
+    # Fields by position (the order of `narrowing.RANK_COLUMNS`): reading a result row's fields by
     # name costs more than building the snapshot, for every worker the narrowing keeps.
     for row in rows:
         (
-            worker_id, first_name, kind, status, task_types, max_travel_km, rate, notice, min_visit,
-            max_visit, per_day, per_week, attributes, instant_book, organisation_id, lat, lon, reviewed_at,
-            _, _, seen_before, has_strikes,
+            worker_id, kind, status, max_travel_km, rate, notice, min_visit, max_visit, lat, lon, reviewed_at,
+            seen_before, has_strikes,
         ) = row  # fmt: skip
         worker_strikes = strikes.get(worker_id, []) if has_strikes else []
         reliability, paused = (
@@ -131,20 +130,20 @@ async def load_profiles(
         snapshots.append(
             WorkerSnapshot(
                 id=worker_id,
-                first_name=first_name,
+                first_name="",
                 kind=WorkerKind(kind),
                 status=_status(status),
                 is_paused=paused,
-                task_types=frozenset(task_types),
+                task_types=frozenset(),
                 home=(lat, lon),
                 max_travel_km=float(max_travel_km),
                 hourly_rate_pence=rate,
                 min_notice_minutes=notice,
                 min_visit_minutes=min_visit,
                 max_visit_minutes=max_visit,
-                max_minutes_per_day=per_day,
-                max_minutes_per_week=per_week,
-                attributes=_attributes(attributes),
+                max_minutes_per_day=0,
+                max_minutes_per_week=0,
+                attributes={},
                 availability=(),
                 bookings=(),
                 booked_minutes_day=0,
@@ -153,18 +152,20 @@ async def load_profiles(
                 reliability=reliability,
             )
         )
-        extras[worker_id] = WorkerExtras(organisation_id, instant_book, row)
-    return LoadedWorkers(snapshots, extras)
+    return snapshots
 
 
 async def with_details(
     session: AsyncSession, slot: RequestSnapshot, workers: Sequence[WorkerSnapshot]
-) -> list[WorkerSnapshot]:
-    """`workers` (from `load_profiles`) with their availability around the slot, their bookings
-    that block it, and their booked minutes in its London day and week: two queries for them all."""
+) -> LoadedWorkers:
+    """`workers` (from `load_profiles`) completed: the rest of their profiles, their availability
+    around the slot, their bookings that block it, and their booked minutes in its London day and
+    week (three queries for them all), with what the API and vetting need beyond the snapshot."""
     if not workers:
-        return []
+        return LoadedWorkers([], {})
     ids: list[uuid.UUID] = [worker.id for worker in workers]  # type: ignore[misc]  # database snapshots carry UUIDs
+    connection = await core_connection(session)
+    rows = {row.id: row for row in await connection.execute(details_statement(), {"ids": ids})}
     day_start, day_end, week_start, week_end = _week_bounds(london_date(slot.start))
     horizon_start, horizon_end = slot.start - timedelta(days=1), slot.end + timedelta(days=1)
     rules = await _rules_touching(session, ids, horizon_start, horizon_end)
@@ -175,18 +176,26 @@ async def with_details(
         max(week_end, slot.end) + timedelta(days=1),
     )
     detailed: list[WorkerSnapshot] = []
-    for worker in workers:
-        worker_visits = visits.get(worker.id, ())  # type: ignore[call-overload]
+    extras: dict[uuid.UUID, WorkerExtras] = {}
+    for worker_id, worker in zip(ids, workers, strict=True):
+        row = rows[worker_id]
+        worker_visits = visits.get(worker_id, ())
         detailed.append(
             replace(
                 worker,
-                availability=expand_rules(rules.get(worker.id, []), horizon_start, horizon_end),  # type: ignore[call-overload]
+                first_name=row.first_name,
+                task_types=frozenset(row.task_types),
+                attributes=_attributes(row.attributes),
+                max_minutes_per_day=row.max_minutes_per_day,
+                max_minutes_per_week=row.max_minutes_per_week,
+                availability=expand_rules(rules.get(worker_id, []), horizon_start, horizon_end),
                 bookings=[visit for visit, status in worker_visits if status in BLOCKING_STATES],
                 booked_minutes_day=_minutes_within(worker_visits, day_start, day_end),
                 booked_minutes_week=_minutes_within(worker_visits, week_start, week_end),
             )
         )
-    return detailed
+        extras[worker_id] = WorkerExtras(row.organisation_id, row.instant_book, row)
+    return LoadedWorkers(detailed, extras)
 
 
 async def load_workers(
@@ -199,8 +208,8 @@ async def load_workers(
 ) -> LoadedWorkers:
     """`load_profiles` and `with_details` for every worker found: what a search that judges them all
     (why-not, matching) needs."""
-    loaded = await load_profiles(session, slot, now, task_mask=task_mask, worker_ids=worker_ids)
-    return LoadedWorkers(await with_details(session, slot, loaded.snapshots), loaded.extras)
+    partial = await load_profiles(session, slot, now, task_mask=task_mask, worker_ids=worker_ids)
+    return await with_details(session, slot, partial)
 
 
 @cache
@@ -250,7 +259,7 @@ async def _rules_touching(
         "last_day": end.date(),
     }
     found: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    for row in await session.execute(_rules_statement(), params):
+    for row in await (await session.connection()).execute(_rules_statement(), params):
         found[row.worker_id].append(row)
     return found
 
@@ -291,7 +300,8 @@ async def _bookings_by_worker(
     session: AsyncSession, ids: list[uuid.UUID], start: datetime, end: datetime
 ) -> dict[uuid.UUID, list[tuple[BookedVisit, str]]]:
     found: dict[uuid.UUID, list[tuple[BookedVisit, str]]] = defaultdict(list)
-    rows = await session.execute(_bookings_statement(), {"ids": ids, "start": start, "end": end})
+    connection = await session.connection()
+    rows = await connection.execute(_bookings_statement(), {"ids": ids, "start": start, "end": end})
     for worker_id, booking_id, start_at, end_at, lat, lon, status in rows:
         found[worker_id].append((BookedVisit(start_at, end_at, (lat, lon), booking_id), status))
     return found

@@ -13,6 +13,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.models import Worker
+from slivers.db.engine import core_connection
 from slivers.vetting.eligibility import CredentialRecord, VettingSubject
 from slivers.vetting.models import Credential
 
@@ -164,15 +165,16 @@ async def load_subjects(
     if not ids:
         return {}
     known = known or {}
+    connection = await core_connection(session)
     workers: dict[uuid.UUID, WorkerFields] = {wid: known[wid] for wid in ids if wid in known}
     credentials: dict[uuid.UUID, list[CredentialRecord]] = defaultdict(list)
     for chunk in _chunks(ids):
         unknown = [wid for wid in chunk if wid not in known]
         if unknown:
-            rows_of_workers = await session.execute(_workers_statement(), {"ids": unknown})
+            rows_of_workers = await connection.execute(_workers_statement(), {"ids": unknown})
             workers.update((w.id, w) for w in rows_of_workers)
         params = {"ids": chunk} if codes is None else {"ids": chunk, "codes": sorted(codes)}
-        for values in (await session.execute(_credentials_statement(codes is not None), params)).tuples():
+        for values in (await connection.execute(_credentials_statement(codes is not None), params)).tuples():
             if values[3] in _COUNTED:  # status
                 credentials[values[1]].append(_record_from_values(values))  # by worker_id
     return {wid: _subject(worker, tuple(credentials[wid])) for wid, worker in workers.items()}

@@ -255,13 +255,15 @@ def test_limit_keeps_the_best_few() -> None:
 
 
 def test_order_judges_only_profile_rules_and_sorts_as_rank_does() -> None:
-    # Detail rules broken (no availability, a clash, caps reached, vetting failing) do not take a
-    # worker out of `order`; profile rules (paused, distance) do.
+    # Detail rules broken (no availability, a clash, caps reached, task types or a requirement not
+    # met, vetting failing) do not take a worker out of `order`; the others (paused, distance) do.
     detail_broken: dict[int, dict[str, object]] = {
         0: {"availability": []},
         1: {"bookings": [BookedVisit(START, END, VISIT)]},
         2: {"booked_minutes_day": 480},
         3: {"booked_minutes_week": 2400},
+        8: {"task_types": frozenset({"domestic"})},
+        9: {"attributes": {}},
     }
     workers = [
         worker(
@@ -279,7 +281,7 @@ def test_order_judges_only_profile_rules_and_sorts_as_rank_does() -> None:
 
     assert {w.id for w in ordered} == set(range(12)) - {5, 6}
     ranked = [c.worker.id for c in failing_vetting.rank(workers)]
-    assert set(ranked) == set(range(12)) - {0, 1, 2, 3, 5, 6, 7}
+    assert set(ranked) == set(range(12)) - {0, 1, 2, 3, 5, 6, 7, 8, 9}
     assert [w.id for w in ordered if w.id in set(ranked)] == ranked  # the same order as rank
 
 
