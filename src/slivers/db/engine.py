@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from slivers.db.sqlite_driver import one_trip_dbapi
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -51,6 +53,7 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
         )
         engine = create_async_engine(
             url,
+            module=one_trip_dbapi(),
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
             **pooling,
             **_JSON,

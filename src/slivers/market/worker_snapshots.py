@@ -167,7 +167,9 @@ async def with_details(
     connection = await core_connection(session)
     rows = {row.id: row for row in await connection.execute(details_statement(), {"ids": ids})}
     day_start, day_end, week_start, week_end = _week_bounds(london_date(slot.start))
-    horizon_start, horizon_end = slot.start - timedelta(days=1), slot.end + timedelta(days=1)
+    # Availability only within the slot: whether it is covered depends on nothing outside it
+    # (`expand` still finds an occurrence that starts before the slot and runs into it).
+    horizon_start, horizon_end = slot.start, slot.end
     rules = await _rules_touching(session, ids, horizon_start, horizon_end)
     visits = await _bookings_by_worker(
         session,
