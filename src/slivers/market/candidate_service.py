@@ -125,6 +125,7 @@ async def _judge(
         overrides=overrides,
         known={worker_id: extra.vetting for worker_id, extra in loaded.extras.items()},
         policies=policies,
+        policy_versions={extra.organisation_id: extra.policy_version for extra in loaded.extras.values()},
     )
 
 

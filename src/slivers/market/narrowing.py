@@ -18,9 +18,11 @@ from sqlalchemy import Date, Float, Integer, Select, and_, bindparam, exists, or
 
 from slivers.accounts.models import Worker
 from slivers.clock import LONDON
+from slivers.db.lists import member_of
 from slivers.market.candidates import RequestSnapshot
 from slivers.market.models import AvailabilityRule, Booking, WorkerMarketProfile
 from slivers.market.reliability_service import has_recent_strikes, strikes_counted_since
+from slivers.vetting.policy import policy_version_of
 
 KM_PER_DEGREE_LAT = 110.574
 KM_PER_DEGREE_LON_AT_EQUATOR = 111.320
@@ -60,6 +62,7 @@ DETAIL_COLUMNS = (
     Worker.status,
     Worker.last_supervision_on,
     Worker.self_employed,
+    policy_version_of(Worker.organisation_id).label("policy_version"),
 )
 
 
@@ -84,9 +87,9 @@ def worker_rows(person_id: Any, since: Any) -> Select[Any]:
 
 
 @cache
-def details_statement() -> Select[Any]:
+def details_statement(dialect: str) -> Select[Any]:
     """The rest of some workers (`ids`), built once."""
-    return select(*DETAIL_COLUMNS).where(Worker.id.in_(bindparam("ids", expanding=True)))
+    return select(*DETAIL_COLUMNS).where(member_of(Worker.id, "ids", dialect))
 
 
 def _availability_touches_slot(same_day: bool) -> Any:

@@ -16,7 +16,7 @@ from slivers.vetting.eligibility import (
     VettingSubject,
     VisitCheck,
 )
-from slivers.vetting.policy import policy_for
+from slivers.vetting.policy import policy_at, policy_for
 from slivers.vetting.subjects import WorkerFields, load_subjects
 
 
@@ -66,16 +66,23 @@ async def vetting_failures_for(
     overrides: Mapping[uuid.UUID, frozenset[str]] | None = None,
     known: Mapping[uuid.UUID, WorkerFields] | None = None,
     policies: dict[uuid.UUID | None, RequirementsPolicy] | None = None,
+    policy_versions: Mapping[uuid.UUID | None, int | None] | None = None,
 ) -> VettingJudge:
     """Vetting for the workers of `worker_orgs`, each judged by their organisation's policy. `overrides`
     are coordinators' usable overrides (credential codes) per worker: a credential they name is passed
     and reported by `overrides_used`; worker-level rules (suspension, pending, supervision) never are.
-    `known` workers' own fields are not read again; `policies` keeps organisations' policies between
-    calls in one transaction. Only the credentials some check can ask for are loaded."""
+    `known` workers' own fields are not read again, nor the policy versions in `policy_versions` (read
+    in this transaction); `policies` keeps organisations' policies between calls in one transaction.
+    Only the credentials some check can ask for are loaded."""
     overrides = overrides or {}
     policies = {} if policies is None else policies
+    versions = policy_versions or {}
     for organisation_id in set(worker_orgs.values()) - policies.keys():
-        policies[organisation_id] = await policy_for(session, organisation_id)
+        policies[organisation_id] = (
+            await policy_at(session, organisation_id, versions[organisation_id])
+            if organisation_id in versions
+            else await policy_for(session, organisation_id)
+        )
     checks: dict[tuple[uuid.UUID | None, frozenset[str]], VisitCheck] = {}
     for worker_id, organisation_id in worker_orgs.items():
         key = (organisation_id, overrides.get(worker_id, frozenset()))

@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.models import Worker
 from slivers.clock import LONDON
-from slivers.db.engine import core_connection
+from slivers.db.engine import core_connection, dialect_name
+from slivers.db.lists import member_of
 from slivers.market.availability_service import expand_rules
 from slivers.market.candidates import RequestSnapshot, WorkerKind, WorkerSnapshot, WorkerStatus
 from slivers.market.intervals import london_date
@@ -43,11 +44,13 @@ MAX_TRAVEL_KM = 50
 @dataclass(frozen=True, slots=True)
 class WorkerExtras:
     """What the API shows, the booking needs or vetting reads (`vetting`: kind, status, supervision,
-    self-employment) beyond the snapshot."""
+    self-employment; the policy version) beyond the snapshot."""
 
     organisation_id: uuid.UUID | None
     instant_book: bool
     vetting: WorkerFields
+    # The organisation's vetting policy version read with the worker (None: the default catalogue).
+    policy_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +168,8 @@ async def with_details(
         return LoadedWorkers([], {})
     ids: list[uuid.UUID] = [worker.id for worker in workers]  # type: ignore[misc]  # database snapshots carry UUIDs
     connection = await core_connection(session)
-    rows = {row.id: row for row in await connection.execute(details_statement(), {"ids": ids})}
+    details = details_statement(dialect_name(session))
+    rows = {row.id: row for row in await connection.execute(details, {"ids": ids})}
     day_start, day_end, week_start, week_end = _week_bounds(london_date(slot.start))
     # Availability only within the slot: whether it is covered depends on nothing outside it
     # (`expand` still finds an occurrence that starts before the slot and runs into it).
@@ -196,7 +200,7 @@ async def with_details(
                 booked_minutes_week=_minutes_within(worker_visits, week_start, week_end),
             )
         )
-        extras[worker_id] = WorkerExtras(row.organisation_id, row.instant_book, row)
+        extras[worker_id] = WorkerExtras(row.organisation_id, row.instant_book, row, row.policy_version)
     return LoadedWorkers(detailed, extras)
 
 
@@ -215,7 +219,7 @@ async def load_workers(
 
 
 @cache
-def _rules_statement() -> Select[Any]:
+def _rules_statement(dialect: str) -> Select[Any]:
     """The rules of some workers (`ids`) that can matter inside [start, end), built once: building
     and keying a statement costs more than running it."""
     rule = AvailabilityRule
@@ -236,7 +240,7 @@ def _rules_statement() -> Select[Any]:
         rule.skip_on,
         rule.pattern_id,
     ).where(
-        rule.worker_id.in_(bindparam("ids", expanding=True)),
+        member_of(rule.worker_id, "ids", dialect),
         or_(
             and_(rule.kind.in_(("window", "remove")), rule.start_at < end, rule.end_at > start),
             and_(rule.kind == "skip", rule.skip_on >= first_day, rule.skip_on <= last_day),
@@ -261,7 +265,8 @@ async def _rules_touching(
         "last_day": end.date(),
     }
     found: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    for row in await (await session.connection()).execute(_rules_statement(), params):
+    statement = _rules_statement(dialect_name(session))
+    for row in await (await session.connection()).execute(statement, params):
         found[row.worker_id].append(row)
     return found
 
@@ -280,7 +285,7 @@ def _minutes_within(visits: Iterable[tuple[BookedVisit, str]], start: datetime, 
 
 
 @cache
-def _bookings_statement() -> Select[Any]:
+def _bookings_statement(dialect: str) -> Select[Any]:
     """Seated bookings of some workers (`ids`) overlapping [start, end), built once."""
     return select(
         Booking.worker_id,
@@ -291,7 +296,7 @@ def _bookings_statement() -> Select[Any]:
         Booking.lon,
         Booking.status,
     ).where(
-        Booking.worker_id.in_(bindparam("ids", expanding=True)),
+        member_of(Booking.worker_id, "ids", dialect),
         Booking.status.in_(SEATED_STATES),
         Booking.start_at < bindparam("end"),
         Booking.end_at > bindparam("start"),
@@ -303,7 +308,8 @@ async def _bookings_by_worker(
 ) -> dict[uuid.UUID, list[tuple[BookedVisit, str]]]:
     found: dict[uuid.UUID, list[tuple[BookedVisit, str]]] = defaultdict(list)
     connection = await session.connection()
-    rows = await connection.execute(_bookings_statement(), {"ids": ids, "start": start, "end": end})
+    statement = _bookings_statement(dialect_name(session))
+    rows = await connection.execute(statement, {"ids": ids, "start": start, "end": end})
     for worker_id, booking_id, start_at, end_at, lat, lon, status in rows:
         found[worker_id].append((BookedVisit(start_at, end_at, (lat, lon), booking_id), status))
     return found

@@ -35,12 +35,30 @@ def _version_statement() -> Select[tuple[int]]:
     return select(VettingPolicy.version).where(VettingPolicy.organisation_id == bindparam("organisation_id"))
 
 
+def policy_version_of(organisation_id: Any) -> Any:
+    """SQL: the version of the policy in force for `organisation_id` (a column), NULL for the default
+    catalogue; give it to `policy_at` to skip `policy_for`'s own query."""
+    return (
+        select(VettingPolicy.version)
+        .where(VettingPolicy.organisation_id == organisation_id)
+        .scalar_subquery()
+    )
+
+
 async def policy_for(session: AsyncSession, organisation_id: uuid.UUID | None) -> RequirementsPolicy:
     """The catalogue in force for workers vetted by `organisation_id` (the default for none)."""
     if organisation_id is None:
         return DEFAULT_POLICY
     version = await session.scalar(_version_statement(), {"organisation_id": organisation_id})
-    if version is None:
+    return await policy_at(session, organisation_id, version)
+
+
+async def policy_at(
+    session: AsyncSession, organisation_id: uuid.UUID | None, version: int | None
+) -> RequirementsPolicy:
+    """The catalogue of `organisation_id` at `version`, read in this transaction (`policy_version_of`);
+    None means the organisation keeps the default catalogue."""
+    if organisation_id is None or version is None:
         return DEFAULT_POLICY
     policy = _built.get((organisation_id, version))
     if policy is None:

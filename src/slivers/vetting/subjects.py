@@ -9,11 +9,12 @@ from datetime import date
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.models import Worker
-from slivers.db.engine import core_connection
+from slivers.db.engine import core_connection, dialect_name
+from slivers.db.lists import member_of
 from slivers.vetting.eligibility import CredentialRecord, VettingSubject
 from slivers.vetting.models import Credential
 
@@ -166,15 +167,17 @@ async def load_subjects(
         return {}
     known = known or {}
     connection = await core_connection(session)
+    dialect = dialect_name(session)
     workers: dict[uuid.UUID, WorkerFields] = {wid: known[wid] for wid in ids if wid in known}
     credentials: dict[uuid.UUID, list[CredentialRecord]] = defaultdict(list)
     for chunk in _chunks(ids):
         unknown = [wid for wid in chunk if wid not in known]
         if unknown:
-            rows_of_workers = await connection.execute(_workers_statement(), {"ids": unknown})
+            rows_of_workers = await connection.execute(_workers_statement(dialect), {"ids": unknown})
             workers.update((w.id, w) for w in rows_of_workers)
         params = {"ids": chunk} if codes is None else {"ids": chunk, "codes": sorted(codes)}
-        for values in (await connection.execute(_credentials_statement(codes is not None), params)).tuples():
+        statement = _credentials_statement(dialect, codes is not None)
+        for values in (await connection.execute(statement, params)).tuples():
             if values[3] in _COUNTED:  # status
                 credentials[values[1]].append(_record_from_values(values))  # by worker_id
     return {wid: _subject(worker, tuple(credentials[wid])) for wid, worker in workers.items()}
@@ -182,15 +185,15 @@ async def load_subjects(
 
 # Built once: building and keying a statement costs more than running it for a few dozen workers.
 @cache
-def _workers_statement() -> Select[Any]:
-    return select(*_WORKER_FIELDS).where(Worker.id.in_(bindparam("ids", expanding=True)))
+def _workers_statement(dialect: str) -> Select[Any]:
+    return select(*_WORKER_FIELDS).where(member_of(Worker.id, "ids", dialect))
 
 
 @cache
-def _credentials_statement(by_code: bool) -> Select[Any]:
-    query = select(*_FIELDS).where(Credential.worker_id.in_(bindparam("ids", expanding=True)))
+def _credentials_statement(dialect: str, by_code: bool) -> Select[Any]:
+    query = select(*_FIELDS).where(member_of(Credential.worker_id, "ids", dialect))
     if by_code:
-        query = query.where(Credential.type_code.in_(bindparam("codes", expanding=True)))
+        query = query.where(member_of(Credential.type_code, "codes", dialect))
     return query
 
 

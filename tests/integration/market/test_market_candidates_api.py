@@ -4,11 +4,14 @@ coordinator can ask why a named worker is not a candidate."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
+from slivers.vetting.models import Credential
 from tests.integration.conftest import ApiClient, assert_problem
 from tests.integration.market.conftest import Market
 
@@ -126,3 +129,39 @@ async def test_volunteers_first_and_unfunded_requests(market: Market) -> None:
     unfunded = await market.request(carer, person, budget_id=None)
     listed = (await carer.get(f"/api/v1/requests/{unfunded['id']}/candidates")).json()["candidates"]
     assert [c["worker_id"] for c in listed] == [volunteer.user["worker_id"]]
+
+
+async def test_an_organisations_catalogue_edit_applies_to_its_workers_candidacy_at_once(
+    market: Market,
+) -> None:
+    """Candidate search reads each organisation's policy version with its workers; an edit (a new
+    version) is judged by from the next search on, and why-not names the credential."""
+    worker = await market.worker()
+    async with market.app.state.wiring.unit_of_work() as session:
+        await session.execute(
+            delete(Credential).where(
+                Credential.worker_id == uuid.UUID(worker.user["worker_id"]),
+                Credential.type_code == "first_aid",
+            )
+        )
+    carer, person = await market.carer()
+    request = await market.request(carer, person, task_types=["companionship"])
+    search = f"/api/v1/requests/{request['id']}/candidates"
+    assert [c["worker_id"] for c in (await carer.get(search)).json()["candidates"]] == [
+        worker.user["worker_id"]
+    ]
+
+    coordinator = await market.coordinator()
+    path = f"/api/v1/organisations/{market.organisation_id}/vetting-catalogue"
+    current = (await coordinator.get(path)).json()
+    keys = ("every_visit", "paid_workers", "self_employed_workers", "per_task", "child_in_household")
+    body = {key: current[key] for key in keys} | {
+        "per_task": {**current["per_task"], "companionship": ["first_aid"]},
+        "reason": "First aid for every visit from now on",
+    }
+    edited = await coordinator.put(path, json=body)
+    assert edited.status_code == 200, edited.text
+
+    assert (await carer.get(search)).json()["candidates"] == []
+    why = (await coordinator.get(f"{search}/{worker.user['worker_id']}/why-not")).json()
+    assert [f["rule"] for f in why["failing_rules"]] == ["vetting:missing:first_aid"]
