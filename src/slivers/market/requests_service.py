@@ -22,6 +22,7 @@ from slivers.market.intervals import london_date
 from slivers.market.models import SEATED_STATES, Booking, CareRequest, RequestOccurrence
 from slivers.market.places import place_of, task_types_checked
 from slivers.market.schemas_requests import (
+    COVERAGE_COUNT_LIMIT,
     CoverageRead,
     OccurrenceRead,
     ProblemRead,
@@ -191,7 +192,10 @@ class RequestService:
         ]
         count = 0
         if not problems:
-            candidates, _ = await rank_slot(self.session, slot, now)
+            # Counting stops at COVERAGE_COUNT_LIMIT: a series checks every occurrence (up to a year
+            # of them) when it is posted, and "10 or more" says enough about an occurrence.
+            limit = max(occurrence.workers_needed, COVERAGE_COUNT_LIMIT)
+            candidates, _ = await rank_slot(self.session, slot, now, limit)
             count = len(candidates)
             if count < occurrence.workers_needed:
                 problems.append(

@@ -83,8 +83,12 @@ class OccurrenceRead(msgspec.Struct, kw_only=True):
     cover_needed: bool
 
 
+COVERAGE_COUNT_LIMIT = 10
+
+
 class CoverageRead(msgspec.Struct, kw_only=True):
-    """Whether an occurrence can be covered now; an uncovered one says why."""
+    """Whether an occurrence can be covered now; an uncovered one says why. `candidates` counts the
+    eligible workers up to COVERAGE_COUNT_LIMIT (or the workers needed, if more): 10 means "10 or more"."""
 
     occurrence_id: uuid.UUID
     position: int

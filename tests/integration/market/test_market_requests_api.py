@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from slivers.market.schemas_requests import COVERAGE_COUNT_LIMIT
 from tests.integration.conftest import assert_problem
 from tests.integration.market.conftest import Market, profile_body
 
@@ -225,3 +226,25 @@ async def test_a_request_with_no_worker_in_the_database_is_reported_uncoverable(
         assert listed.status_code in (200, 400), listed.text
         if listed.status_code == 200:
             assert listed.json()["candidates"] == []
+
+
+async def test_a_series_counts_candidates_per_occurrence_up_to_the_limit(market: Market) -> None:
+    """Posting a series judges every occurrence, so each count stops at COVERAGE_COUNT_LIMIT."""
+    workers = [await market.worker() for _ in range(COVERAGE_COUNT_LIMIT + 1)]
+    carer, person = await market.carer()
+    series = {"weekdays": [2], "start_time": "10:00:00", "end_time": "12:00:00", "from_date": "2026-12-02"}
+    request = await market.request(
+        carer, person, start=None, end=None, series=series | {"until_date": "2026-12-16"}
+    )
+    assert [(c["coverable"], c["candidates"]) for c in request["coverage"]] == [
+        (True, COVERAGE_COUNT_LIMIT)
+    ] * 3
+
+    for worker in workers[2:]:  # all but two step back from the 9th
+        posted = await worker.post("/api/v1/workers/me/availability", json={"kind": "remove",
+            "start": "2026-12-09T00:00:00Z", "end": "2026-12-10T00:00:00Z"})  # fmt: skip
+        assert posted.status_code == 201, posted.text
+    request = await market.request(
+        carer, person, start=None, end=None, series=series | {"until_date": "2026-12-16"}
+    )
+    assert [c["candidates"] for c in request["coverage"]] == [COVERAGE_COUNT_LIMIT, 2, COVERAGE_COUNT_LIMIT]
