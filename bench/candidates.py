@@ -221,6 +221,19 @@ async def seed(url: str, count: int) -> Slot:
     return slot
 
 
+async def settle(url: str) -> None:
+    """PostgreSQL: VACUUM ANALYZE, as autovacuum does soon after a bulk load (PostgreSQL 13 and later
+    vacuum insert-only tables too), so plans use statistics and index-only scans see a visibility
+    map. SQLite has no such daemon and gets nothing."""
+    if not url.startswith("postgresql"):
+        return
+    engine = create_engine(url)
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.exec_driver_sql("VACUUM ANALYZE")
+    await engine.dispose()
+
+
 async def measure(url: str, slot: Slot, runs: int) -> dict[str, float]:
     engine = create_engine(url)
     maker = create_session_maker(engine)
@@ -294,6 +307,7 @@ def main() -> None:
         with database(kind) as url:
             began = time.perf_counter()
             slot = asyncio.run(seed(url, args.workers))
+            asyncio.run(settle(url))
             seeded = time.perf_counter() - began
             result = asyncio.run(measure(url, slot, args.runs))
         verdict = "met" if result["p95"] <= TARGET_P95_MS else f"missed (≤{TARGET_P95_MS:g} ms)"
@@ -320,7 +334,8 @@ def main() -> None:
             "patterns each, 92% active, ~1 in 5 missing a credential, a fifth with visits that week). "
             "Time is the whole candidate list in process: the narrowing query, availability, bookings, "
             "strikes, vetting loads and the pure ranking, "
-            f"over {args.runs} runs after 3 warm-up runs.",
+            f"over {args.runs} runs after 3 warm-up runs. PostgreSQL is vacuumed and analysed after "
+            "the bulk load, as autovacuum would be; SQLite is used as loaded (no ANALYZE).",
             "",
             "| database | workers | candidates | p50 ms | p95 ms | max ms | seed s | target p95 ≤ 30 ms |",
             "|---|---|---|---|---|---|---|---|",
