@@ -161,14 +161,7 @@ class CandidateSearch:
         """The workers who pass every rule outside `DETAIL_RULES`, best first (ties keep the input
         order). What those rules read is not read here, so it need not be loaded yet: `rank` over any
         run of this list, in order, gives those workers' candidates in the same order."""
-        checks = self._profile_checks
-        passing: list[WorkerSnapshot] = []
-        for worker in workers:
-            for check in checks:
-                if check(worker):
-                    break
-            else:
-                passing.append(worker)
+        passing = _passing(workers, self._profile_checks)
         passing.sort(key=self._sort_key)
         return passing
 
@@ -178,15 +171,7 @@ class CandidateSearch:
     def rank(self, workers: Iterable[WorkerSnapshot], limit: int | None = None) -> list[Candidate]:
         """Every worker who passes, best first (the first `limit` of them, if given); ties keep the
         input order. The limit saves building reasons for candidates nobody will be shown."""
-        checks = self._checks
-        passing: list[WorkerSnapshot] = []
-        for worker in workers:
-            for check in checks:
-                if check(worker):
-                    break
-            else:
-                passing.append(worker)
-        scored = [(self._sort_key(worker), worker) for worker in passing]
+        scored = [(self._sort_key(worker), worker) for worker in _passing(workers, self._checks)]
         scored.sort(key=lambda pair: pair[0])
         return [
             Candidate(rank, worker, key[-2], self._reasons(worker, key[-2]))
@@ -354,6 +339,18 @@ def find_candidates(
     limit: int | None = None,
 ) -> list[Candidate]:
     return CandidateSearch(request, vetting_failures, now).rank(workers, limit)
+
+
+def _passing(workers: Iterable[WorkerSnapshot], checks: Sequence[_Check]) -> list[WorkerSnapshot]:
+    """The workers no check fails, in order; each stops at its first failure, cheapest checks first."""
+    passing: list[WorkerSnapshot] = []
+    for worker in workers:
+        for check in checks:
+            if check(worker):
+                break
+        else:
+            passing.append(worker)
+    return passing
 
 
 def _rate_of(worker: WorkerSnapshot) -> int:

@@ -5,11 +5,8 @@ workers the pure filter accepts when it judges everyone. SQL may only narrow, ne
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import random
 import uuid
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 from litestar import Litestar
@@ -19,18 +16,9 @@ from slivers.accounts.models import Person, Worker
 from slivers.market.candidate_service import Slot, rank_slot, search_slot
 from slivers.market.models import CareRequest, RequestOccurrence, WorkerMarketProfile
 from slivers.market.places import place_of
+from tests.bench_rows import seed_rows
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
-
-
-def _bench() -> ModuleType:
-    path = Path(__file__).resolve().parents[3] / "bench" / "candidates.py"
-    spec = importlib.util.spec_from_file_location("bench_candidates", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("seed", [7, 20261125])
@@ -38,7 +26,7 @@ async def test_sql_narrowing_then_the_pure_filter_equals_the_pure_filter_alone(
     app: Litestar, seed: int
 ) -> None:
     rng = random.Random(seed)
-    tables = _bench().seed_rows(300, rng)
+    tables = seed_rows(300, rng)
     for row in rng.sample(tables[Worker], 30):
         row["max_travel_km"] = rng.choice((60, 90))  # written around the schema's 50 km cap
     async with app.state.wiring.unit_of_work() as session:
@@ -97,7 +85,7 @@ async def test_sql_narrowing_then_the_pure_filter_equals_the_pure_filter_alone(
 async def test_a_profiles_reach_follows_the_workers_travel_distance_whoever_writes_it(app: Litestar) -> None:
     """Narrowing reads `reach_km` from the market profile; database triggers keep it equal to
     `workers.max_travel_km` on insert, on a change of either, so no writer can leave it stale."""
-    rows = _bench().seed_rows(2, random.Random(3))
+    rows = seed_rows(2, random.Random(3))
     async with app.state.wiring.unit_of_work() as session:
         for model, table_rows in rows.items():
             if table_rows:

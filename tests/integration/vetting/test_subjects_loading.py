@@ -4,10 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import random
-from pathlib import Path
-from types import ModuleType
 
 from litestar import Litestar
 from sqlalchemy import insert, select
@@ -15,21 +12,12 @@ from sqlalchemy import insert, select
 from slivers.accounts.models import Worker
 from slivers.vetting.models import Credential
 from slivers.vetting.subjects import load_subjects, record_from_row
-
-
-def _bench() -> ModuleType:
-    path = Path(__file__).resolve().parents[3] / "bench" / "candidates.py"
-    spec = importlib.util.spec_from_file_location("bench_candidates", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.bench_rows import seed_rows
 
 
 async def test_loaded_subjects_hold_the_records_of_the_orm_rows(app: Litestar) -> None:
     rng = random.Random(11)
-    tables = _bench().seed_rows(12, rng)
+    tables = seed_rows(12, rng)
     for row in tables[Credential]:  # every status and expiry field a decision can leave behind
         row["status"] = rng.choice(("verified", "verified", "lapsed", "submitted", "rejected", "revoked"))
         row["valid_until"] = rng.choice((None, dt.date(2027, 3, 1), dt.date(2026, 12, 1)))
