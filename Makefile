@@ -27,7 +27,8 @@ test: venv assets browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src/slivers
-	$(BIN)/pytest -q
+	# One worker per core, at most four (each starts its own PostgreSQL cluster and test server).
+	$(BIN)/pytest -q --numprocesses=auto --maxprocesses=4
 
 lint: venv
 	$(BIN)/ruff check src tests bench
