@@ -12,7 +12,7 @@ from litestar import Litestar
 
 from slivers.clock import FrozenClock
 from slivers.payments import ledger
-from slivers.payments.booking_hooks import BookingMoney
+from slivers.payments.booking_hooks import BookingMoney, on_confirm
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import Budget
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
@@ -64,6 +64,32 @@ def funded_budget(app: Litestar, household: Household) -> BudgetMaker:
             return budget.id
 
     return make
+
+
+async def confirmed_card_booking(
+    app: Litestar, funded_budget: BudgetMaker, household: Household, worker_id: uuid.UUID | None = None
+) -> BookingMoney:
+    """A one-hour visit today at £15 an hour on a self-funder's saved card (customer `cus_ada`, card
+    `pm_card`), confirmed; nothing has been sent to Stripe yet (the card sweep does that)."""
+    wiring = app.state.wiring
+    budget_id = await funded_budget(10_000, kind="self_funded")
+    async with wiring.unit_of_work() as session:
+        budget = await session.get(Budget, budget_id)
+        assert budget is not None
+        budget.stripe_customer_id, budget.stripe_payment_method_id = "cus_ada", "pm_card"
+    money = BookingMoney(
+        booking_id=uuid.uuid4(),
+        budget_id=budget_id,
+        person_id=household.person_id,
+        worker_id=worker_id or uuid.uuid4(),
+        worker_is_volunteer=False,
+        rate_pence_per_hour=1500,
+        booked_minutes=60,
+        start=wiring.clock.now(),
+    )
+    async with wiring.unit_of_work() as session:
+        await on_confirm(session, wiring.clock, money, settings=wiring.settings)
+    return money
 
 
 @pytest.fixture

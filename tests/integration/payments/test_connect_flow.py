@@ -18,12 +18,12 @@ from slivers.notifications.models import OutboxMessage
 from slivers.payments import booking_hooks as hooks
 from slivers.payments import ledger
 from slivers.payments.fake_gateway import FakeStripeError, InMemoryStripeGateway
-from slivers.payments.models import Budget, PaymentAction, WorkerPayoutAccount
+from slivers.payments.models import PaymentAction, WorkerPayoutAccount
 from slivers.payments.stripe_gateway import IntentResult, StripeClientGateway, make_stripe_client
 from slivers.payments.stripe_sync import GATEWAY_KEY
 from tests.integration.conftest import ApiClient, Factory, StaffFactory, assert_problem
 from tests.integration.payments import test_stripe_flow as flow
-from tests.integration.payments.conftest import BudgetMaker, Household
+from tests.integration.payments.conftest import BudgetMaker, Household, confirmed_card_booking
 from tests.integration.payments.test_booking_hooks import balances
 from tests.unit.payments.conftest import NoWaitRequestsClient
 from tests.unit.payments.fake_stripe import FakeStripeServer
@@ -98,23 +98,7 @@ async def connect_card_booking(
 ) -> hooks.BookingMoney:
     """A visit today on a self-funder's saved card by a Connect worker, confirmed and authorised."""
     wiring = app.state.wiring
-    budget_id = await funded_budget(10_000, kind="self_funded")
-    async with wiring.unit_of_work() as session:
-        budget = await session.get(Budget, budget_id)
-        assert budget is not None
-        budget.stripe_customer_id, budget.stripe_payment_method_id = "cus_ada", "pm_card"
-    money = hooks.BookingMoney(
-        booking_id=uuid.uuid4(),
-        budget_id=budget_id,
-        person_id=household.person_id,
-        worker_id=worker_id,
-        worker_is_volunteer=False,
-        rate_pence_per_hour=1500,
-        booked_minutes=60,
-        start=wiring.clock.now(),
-    )
-    async with wiring.unit_of_work() as session:
-        await hooks.on_confirm(session, wiring.clock, money, settings=wiring.settings)
+    money = await confirmed_card_booking(app, funded_budget, household, worker_id)
     assert await run_once(wiring, ACTIONS) == 1
     async with wiring.unit_of_work() as session:  # the visit is approved (twice: a retried request)
         await hooks.on_approve(session, wiring.clock, money, 60, settings=wiring.settings)
@@ -210,23 +194,7 @@ async def test_the_fifth_failure_tells_the_coordinators_of_the_workers_organisat
     await org_staff("Another Charity", "charity")
     org_id = first.user["organisations"][0]["id"]
     worker_id = await self_employed(app, await user("worker"), organisation=org_id)
-    budget_id = await funded_budget(10_000, kind="self_funded")
-    async with wiring.unit_of_work() as session:
-        budget = await session.get(Budget, budget_id)
-        assert budget is not None
-        budget.stripe_customer_id, budget.stripe_payment_method_id = "cus_ada", "pm_card"
-    money = hooks.BookingMoney(
-        booking_id=uuid.uuid4(),
-        budget_id=budget_id,
-        person_id=household.person_id,
-        worker_id=worker_id,
-        worker_is_volunteer=False,
-        rate_pence_per_hour=1500,
-        booked_minutes=60,
-        start=wiring.clock.now(),
-    )
-    async with wiring.unit_of_work() as session:
-        await hooks.on_confirm(session, wiring.clock, money, settings=wiring.settings)
+    money = await confirmed_card_booking(app, funded_budget, household, worker_id)
 
     async def told() -> list[OutboxMessage]:
         async with wiring.unit_of_work() as session:

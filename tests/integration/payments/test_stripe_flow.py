@@ -22,7 +22,7 @@ from slivers.payments import booking_hooks as hooks
 from slivers.payments.jobs import JOBS
 from slivers.payments.models import Budget, CardPayment, StripeEvent
 from tests.integration.conftest import ApiClient, Factory, assert_problem
-from tests.integration.payments.conftest import BudgetMaker, Household
+from tests.integration.payments.conftest import BudgetMaker, Household, confirmed_card_booking
 from tests.unit.payments.fake_stripe import FakeStripeServer
 
 SECRET = "whsec_integration"
@@ -124,23 +124,7 @@ async def test_a_self_funder_pays_by_card_once_per_action(
     anonymous: Callable[[], ApiClient],
 ) -> None:
     wiring = app.state.wiring
-    budget_id = await funded_budget(10_000, kind="self_funded")
-    async with wiring.unit_of_work() as session:
-        budget = await session.get(Budget, budget_id)
-        assert budget is not None
-        budget.stripe_customer_id, budget.stripe_payment_method_id = "cus_ada", "pm_card"
-    money = hooks.BookingMoney(
-        booking_id=uuid.uuid4(),
-        budget_id=budget_id,
-        person_id=household.person_id,
-        worker_id=uuid.uuid4(),
-        worker_is_volunteer=False,
-        rate_pence_per_hour=1500,
-        booked_minutes=60,
-        start=wiring.clock.now(),
-    )
-    async with wiring.unit_of_work() as session:
-        await hooks.on_confirm(session, wiring.clock, money, settings=wiring.settings)
+    money = await confirmed_card_booking(app, funded_budget, household)
     assert fake_stripe.requests == []  # nothing left our process inside the booking's transaction
     assert await run_once(wiring, ACTIONS) == 1
     assert await run_once(wiring, ACTIONS) == 0
@@ -170,23 +154,7 @@ async def test_reconciliation_repairs_what_a_lost_webhook_would_have_told_us(
     app: Litestar, funded_budget: BudgetMaker, household: Household, fake_stripe: FakeStripeServer
 ) -> None:
     wiring = app.state.wiring
-    budget_id = await funded_budget(10_000, kind="self_funded")
-    async with wiring.unit_of_work() as session:
-        budget = await session.get(Budget, budget_id)
-        assert budget is not None
-        budget.stripe_customer_id, budget.stripe_payment_method_id = "cus_ada", "pm_card"
-    money = hooks.BookingMoney(
-        booking_id=uuid.uuid4(),
-        budget_id=budget_id,
-        person_id=household.person_id,
-        worker_id=uuid.uuid4(),
-        worker_is_volunteer=False,
-        rate_pence_per_hour=1500,
-        booked_minutes=60,
-        start=wiring.clock.now(),
-    )
-    async with wiring.unit_of_work() as session:
-        await hooks.on_confirm(session, wiring.clock, money, settings=wiring.settings)
+    money = await confirmed_card_booking(app, funded_budget, household)
     await run_once(wiring, ACTIONS)
     intent_id = (await card_payment(app, money.booking_id)).payment_intent_id
     assert intent_id is not None
@@ -200,23 +168,7 @@ async def test_reconciliation_repairs_what_a_lost_webhook_would_have_told_us(
 async def card_booking(app: Litestar, funded_budget: BudgetMaker, household: Household) -> hooks.BookingMoney:
     """A visit today for a self-funder with a saved card, confirmed, its card authorised by the sweep."""
     wiring = app.state.wiring
-    budget_id = await funded_budget(10_000, kind="self_funded")
-    async with wiring.unit_of_work() as session:
-        budget = await session.get(Budget, budget_id)
-        assert budget is not None
-        budget.stripe_customer_id, budget.stripe_payment_method_id = "cus_ada", "pm_card"
-    money = hooks.BookingMoney(
-        booking_id=uuid.uuid4(),
-        budget_id=budget_id,
-        person_id=household.person_id,
-        worker_id=uuid.uuid4(),
-        worker_is_volunteer=False,
-        rate_pence_per_hour=1500,
-        booked_minutes=60,
-        start=wiring.clock.now(),
-    )
-    async with wiring.unit_of_work() as session:
-        await hooks.on_confirm(session, wiring.clock, money, settings=wiring.settings)
+    money = await confirmed_card_booking(app, funded_budget, household)
     assert await run_once(wiring, ACTIONS) == 1
     return money
 
