@@ -29,20 +29,20 @@ class PolicyDocumentError(ValueError):
         self.field = field
 
 
-@cache
-def _version_statement() -> Select[tuple[int]]:
-    # Built once; the document is read only when this version is not built yet.
-    return select(VettingPolicy.version).where(VettingPolicy.organisation_id == bindparam("organisation_id"))
-
-
 def policy_version_of(organisation_id: Any) -> Any:
-    """SQL: the version of the policy in force for `organisation_id` (a column), NULL for the default
-    catalogue; give it to `policy_at` to skip `policy_for`'s own query."""
+    """SQL: the version of the policy in force for `organisation_id` (a column or parameter), NULL for
+    the default catalogue; give it to `policy_at` to skip `policy_for`'s own query."""
     return (
         select(VettingPolicy.version)
         .where(VettingPolicy.organisation_id == organisation_id)
         .scalar_subquery()
     )
+
+
+@cache
+def _version_statement() -> Select[tuple[int | None]]:
+    # Built once; the document is read only when this version is not built yet.
+    return select(policy_version_of(bindparam("organisation_id")))
 
 
 async def policy_for(session: AsyncSession, organisation_id: uuid.UUID | None) -> RequirementsPolicy:

@@ -73,46 +73,57 @@ _FIELDS = (
 
 
 def record_from_row(c: CredentialFields) -> CredentialRecord:
-    # A decided credential's `valid_until` was fixed by the catalogue in force at the decision; using it
-    # as the expiry keeps later catalogue edits from changing credentials already verified.
-    decided = c.status in _COUNTED and c.valid_until is not None
-    return CredentialRecord(
-        id=str(c.id),
-        type_code=c.type_code,
-        status=c.status,  # type: ignore[arg-type]
-        issued_on=c.issued_on,
-        expires_on=c.valid_until if decided else c.expires_on,
-        certificate_number=c.certificate_number,
-        level=c.level,
-        barred_adults_checked=c.barred_adults_checked,
-        barred_children_checked=c.barred_children_checked,
-        on_update_service=c.on_update_service,
-        update_service_checked_on=c.update_service_checked_on,
+    return _record(
+        c.id,
+        c.type_code,
+        c.status,
+        c.issued_on,
+        c.expires_on,
+        c.valid_until,
+        c.certificate_number,
+        c.level,
+        c.barred_adults_checked,
+        c.barred_children_checked,
+        c.on_update_service,
+        c.update_service_checked_on,
     )
 
 
 def _record_from_values(values: tuple[Any, ...]) -> CredentialRecord:
-    """`record_from_row` for a row of `_FIELDS` taken as a plain tuple: in bulk loads, reading a
-    result row's fields by name costs three times as much as building the record."""
-    (
-        id_,
-        _,
-        code,
-        status,
-        issued_on,
-        expires_on,
-        valid_until,
-        number,
-        level,
-        adults,
-        children,
-        update,
-        checked,
-    ) = values
+    """`record_from_row` for a row of `_FIELDS` taken as a plain tuple (its second field is the worker):
+    in bulk loads, reading a result row's fields by name costs three times as much as the record."""
+    return _record(values[0], *values[2:])
+
+
+def _record(
+    id_: uuid.UUID,
+    code: str,
+    status: str,
+    issued_on: date,
+    expires_on: date | None,
+    valid_until: date | None,
+    number: str | None,
+    level: str | None,
+    adults: bool,
+    children: bool,
+    update: bool,
+    checked: date | None,
+) -> CredentialRecord:
+    # A decided credential's `valid_until` was fixed by the catalogue in force at the decision; using it
+    # as the expiry keeps later catalogue edits from changing credentials already verified.
     decided = status in _COUNTED and valid_until is not None
-    expiry = valid_until if decided else expires_on
     return CredentialRecord(
-        str(id_), code, status, issued_on, expiry, number, level, adults, children, update, checked
+        id=str(id_),
+        type_code=code,
+        status=status,  # type: ignore[arg-type]  # the record turns the string into its enum
+        issued_on=issued_on,
+        expires_on=valid_until if decided else expires_on,
+        certificate_number=number,
+        level=level,
+        barred_adults_checked=adults,
+        barred_children_checked=children,
+        on_update_service=update,
+        update_service_checked_on=checked,
     )
 
 
