@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Date, Float, Integer, Select, and_, bindparam, exists, or_, select
 
 from slivers.accounts.models import Worker
-from slivers.clock import LONDON
+from slivers.clock import to_london
 from slivers.db.lists import member_of
 from slivers.market.candidates import RequestSnapshot
 from slivers.market.models import AvailabilityRule, Booking, WorkerMarketProfile
@@ -122,7 +122,7 @@ def _availability_touches_slot(same_day: bool) -> Any:
 
 @cache
 def narrowing_statement(same_day: bool, volunteers_only: bool) -> Select[Any]:
-    """The narrowing query of one shape; `narrowing_params` gives its parameters."""
+    """The narrowing query of one shape; `narrowing` gives it with its parameters."""
     home = WorkerMarketProfile
     dy = (home.home_lat - _float("lat0")) * KM_PER_DEGREE_LAT
     dx = (home.home_lon - _float("lon0")) * _float("km_per_lon")
@@ -146,14 +146,12 @@ def narrowing_statement(same_day: bool, volunteers_only: bool) -> Select[Any]:
     return worker_rows(bindparam("person_id"), bindparam("strikes_since")).where(and_(*conditions))
 
 
-def statement_for(slot: RequestSnapshot) -> Select[Any]:
-    return narrowing_statement(_london(slot.start)[0] == _london(slot.end)[0], not slot.is_paid)
-
-
-def narrowing_params(slot: RequestSnapshot, task_mask: int, reach_km: float, now: datetime) -> dict[str, Any]:
-    """The parameters of `statement_for(slot)`. The bounding box's radius is `reach_km` (the longest
-    reach of any worker), widened by the same margins as the distance test, so it never cuts a worker
-    the exact rule keeps."""
+def narrowing(
+    slot: RequestSnapshot, task_mask: int, reach_km: float, now: datetime
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The narrowing query for `slot` and its parameters. The bounding box's radius is `reach_km` (the
+    longest reach of any worker), widened by the same margins as the distance test, so it never cuts a
+    worker the exact rule keeps."""
     lat0, lon0 = slot.location
     reach = reach_km * DISTANCE_MARGIN + DISTANCE_SLACK_KM
     dlat = reach / KM_PER_DEGREE_LAT
@@ -166,7 +164,7 @@ def narrowing_params(slot: RequestSnapshot, task_mask: int, reach_km: float, now
     day_bits = (1 << start_day.weekday()) | (1 << day_before.weekday())
     if end_day != start_day:
         day_bits |= 1 << end_day.weekday()
-    return {
+    params = {
         "lat0": lat0,
         "lon0": lon0,
         "km_per_lon": KM_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat0)),
@@ -187,8 +185,9 @@ def narrowing_params(slot: RequestSnapshot, task_mask: int, reach_km: float, now
         "person_id": slot.person_id,
         "strikes_since": strikes_counted_since(now),
     }
+    return narrowing_statement(end_day == start_day, not slot.is_paid), params
 
 
 def _london(instant: datetime) -> tuple[date, int]:
-    local = instant.astimezone(LONDON)
+    local = to_london(instant)
     return local.date(), local.hour * 60 + local.minute

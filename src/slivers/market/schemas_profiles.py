@@ -16,6 +16,11 @@ Minutes = Annotated[int, Meta(ge=0, le=7 * 24 * 60)]
 VisitMinutes = Annotated[int, Meta(ge=15, le=12 * 60)]
 
 
+# How far a worker may say they travel; candidate search's bounding box assumes no more unless a
+# row says otherwise (market.worker_snapshots).
+MAX_TRAVEL_KM = 50
+
+
 class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base for every request body: unknown fields are refused, not ignored."""
 
@@ -24,7 +29,7 @@ class WorkerProfileUpdate(Strict):
     """The whole market profile, replaced at once (PUT)."""
 
     home_postcode: Annotated[str, Meta(min_length=2, max_length=10)]
-    max_travel_km: Annotated[int, Meta(ge=1, le=50)]
+    max_travel_km: Annotated[int, Meta(ge=1, le=MAX_TRAVEL_KM)]
     task_types: Annotated[list[str], Meta(min_length=1, max_length=7)]
     hourly_rate_pence: Annotated[int, Meta(ge=1, le=100_000)] | None = None
     min_notice_minutes: Minutes = 120

@@ -15,11 +15,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Date, Select, and_, bindparam, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from slivers.accounts.models import Worker
 from slivers.clock import LONDON
-from slivers.db.engine import core_connection, dialect_name
+from slivers.db.engine import core_connection
 from slivers.db.lists import member_of
 from slivers.market.availability_service import expand_rules
 from slivers.market.candidates import RequestSnapshot, WorkerKind, WorkerSnapshot, WorkerStatus
@@ -31,14 +31,12 @@ from slivers.market.models import (
     Booking,
     WorkerMarketProfile,
 )
-from slivers.market.narrowing import details_statement, narrowing_params, statement_for, worker_rows
+from slivers.market.narrowing import details_statement, narrowing, worker_rows
 from slivers.market.overlap import BookedVisit
 from slivers.market.reliability import is_paused
 from slivers.market.reliability_service import reliability_score, strikes_by_worker, strikes_counted_since
+from slivers.market.schemas_profiles import MAX_TRAVEL_KM
 from slivers.vetting.subjects import WorkerFields
-
-# The profile schema's cap on how far a worker travels (schemas_profiles.WorkerProfileUpdate).
-MAX_TRAVEL_KM = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +70,12 @@ def _longest_reach_statement() -> Select[tuple[int | None]]:
     return select(func.max(WorkerMarketProfile.reach_km))
 
 
-async def _longest_reach(session: AsyncSession) -> float:
+async def _longest_reach(connection: AsyncConnection) -> float:
     """The bounding box's radius: the longest distance any worker travels (the profile schema caps it
     at `MAX_TRAVEL_KM`, but a row written another way may go further and must not be cut by the box).
     In a real pool most travel 5-25 km, so this box is far tighter than one of the cap's radius.
     `reach_km` is indexed, so this reads one index entry."""
-    longest = (await (await session.connection()).execute(_longest_reach_statement())).scalar()
+    longest = (await connection.execute(_longest_reach_statement())).scalar()
     return float(MAX_TRAVEL_KM if longest is None else longest)
 
 
@@ -103,15 +101,14 @@ async def load_profiles(
     exactly of `worker_ids` (not narrowed, so `why_not` and confirmation see every rule): what rank
     and the rules outside `DETAIL_RULES` read (with strikes and visits to the person), and nothing
     else yet. `with_details` completes them, for only as many workers as the search needs to judge."""
+    connection = await core_connection(session)
     if worker_ids is None:
-        reach_km = await _longest_reach(session)
-        query = statement_for(slot)
-        params = narrowing_params(slot, task_mask, reach_km, now)
+        query, params = narrowing(slot, task_mask, await _longest_reach(connection), now)
     else:
         since = strikes_counted_since(now)
         query = worker_rows(slot.person_id, since).where(Worker.id.in_(list(worker_ids)))
         params = {}
-    rows = (await (await core_connection(session)).execute(query, params)).all()
+    rows = (await connection.execute(query, params)).all()
     if not rows:
         return []
     strikes = await strikes_by_worker(session, [row.id for row in rows if row.has_strikes], now)
@@ -168,15 +165,15 @@ async def with_details(
         return LoadedWorkers([], {})
     ids: list[uuid.UUID] = [worker.id for worker in workers]  # type: ignore[misc]  # database snapshots carry UUIDs
     connection = await core_connection(session)
-    details = details_statement(dialect_name(session))
+    details = details_statement(connection.dialect.name)
     rows = {row.id: row for row in await connection.execute(details, {"ids": ids})}
     day_start, day_end, week_start, week_end = _week_bounds(london_date(slot.start))
     # Availability only within the slot: whether it is covered depends on nothing outside it
     # (`expand` still finds an occurrence that starts before the slot and runs into it).
     horizon_start, horizon_end = slot.start, slot.end
-    rules = await _rules_touching(session, ids, horizon_start, horizon_end)
+    rules = await _rules_touching(connection, ids, horizon_start, horizon_end)
     visits = await _bookings_by_worker(
-        session,
+        connection,
         ids,
         min(week_start, slot.start) - timedelta(days=1),
         max(week_end, slot.end) + timedelta(days=1),
@@ -254,7 +251,7 @@ def _rules_statement(dialect: str) -> Select[Any]:
 
 
 async def _rules_touching(
-    session: AsyncSession, ids: list[uuid.UUID], start: datetime, end: datetime
+    connection: AsyncConnection, ids: list[uuid.UUID], start: datetime, end: datetime
 ) -> dict[uuid.UUID, list[Any]]:
     """The rules that can matter inside [start, end), as plain rows (no ORM objects to build)."""
     params = {
@@ -265,8 +262,7 @@ async def _rules_touching(
         "last_day": end.date(),
     }
     found: dict[uuid.UUID, list[Any]] = defaultdict(list)
-    statement = _rules_statement(dialect_name(session))
-    for row in await (await session.connection()).execute(statement, params):
+    for row in await connection.execute(_rules_statement(connection.dialect.name), params):
         found[row.worker_id].append(row)
     return found
 
@@ -304,11 +300,10 @@ def _bookings_statement(dialect: str) -> Select[Any]:
 
 
 async def _bookings_by_worker(
-    session: AsyncSession, ids: list[uuid.UUID], start: datetime, end: datetime
+    connection: AsyncConnection, ids: list[uuid.UUID], start: datetime, end: datetime
 ) -> dict[uuid.UUID, list[tuple[BookedVisit, str]]]:
     found: dict[uuid.UUID, list[tuple[BookedVisit, str]]] = defaultdict(list)
-    connection = await session.connection()
-    statement = _bookings_statement(dialect_name(session))
+    statement = _bookings_statement(connection.dialect.name)
     rows = await connection.execute(statement, {"ids": ids, "start": start, "end": end})
     for worker_id, booking_id, start_at, end_at, lat, lon, status in rows:
         found[worker_id].append((BookedVisit(start_at, end_at, (lat, lon), booking_id), status))
