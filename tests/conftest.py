@@ -24,6 +24,10 @@ from slivers.clock import FrozenClock
 from slivers.db.migrate import upgrade
 from slivers.db.models import metadata
 from slivers.devtools.pg_cluster import throwaway_cluster
+from tests import real_clock
+
+# The time-bomb check: the real clock runs years ahead for the whole suite (see tests/real_clock.py).
+real_clock.install()
 
 DATABASES = [d.strip() for d in os.environ.get("SLIVERS_TEST_DATABASES", "sqlite,postgresql").split(",") if d]
 # A Wednesday in GMT; tests that need BST or the clock changes move the clock themselves.

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import click
 
+from slivers.cli_environment import command_wiring
 from slivers.config import Settings
 from slivers.logs import configure_logging
 from slivers.wiring import Wiring
@@ -17,7 +18,7 @@ T = TypeVar("T")
 
 def _run(work: Callable[[Wiring], Awaitable[T]]) -> T:
     async def main() -> T:
-        wiring = Wiring.build(Settings.from_env())
+        wiring = command_wiring()
         try:
             return await work(wiring)
         finally:
@@ -74,7 +75,7 @@ def scheduler() -> None:
     """Run the background jobs (one process per deployment)."""
     from slivers.jobs.scheduler import run_forever
 
-    asyncio.run(run_forever(Wiring.build(Settings.from_env())))
+    asyncio.run(run_forever(command_wiring()))
 
 
 @main.group()

@@ -83,7 +83,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             "-m",
             "uvicorn",
             "--factory",
-            "slivers.app:create_app",
+            "tests.shifted_app:create_app",
             "--host",
             "127.0.0.1",
             "--port",

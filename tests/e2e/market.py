@@ -1,7 +1,7 @@
 """Market test data through the JSON API (and the CLI for the organisation, as an operator would):
 a coordinator, vetted workers who can really be booked, persons, budgets, and visits at a given stage.
 
-Times follow the server's system clock in Europe/London."""
+Times follow the server's real clock (shifted for the suite: tests/real_clock.py) in Europe/London."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import httpx
 
 from slivers.vetting.catalogue import DEFAULT_POLICY
 from tests.e2e.accounts import add_person, api_user, unique_email
+from tests.real_clock import real_now
 
 ROOT = Path(__file__).resolve().parents[2]
 LONDON = ZoneInfo("Europe/London")
@@ -33,7 +34,8 @@ def client_for(base_url: str, **kwargs: Any) -> httpx.Client:
 
 
 def london_now() -> datetime:
-    return datetime.now(LONDON)
+    """Now on the server's (shifted) real clock, in London."""
+    return real_now().astimezone(LONDON)
 
 
 def next_weekday(weekday: int) -> date:
@@ -55,7 +57,12 @@ def soon(minutes: int) -> datetime:
 def cli(server: dict[str, str], *args: str) -> str:
     env = {**os.environ, **server["env"]}  # type: ignore[dict-item]
     done = subprocess.run(
-        [sys.executable, "-c", "from slivers.cli import main; main()", *args],
+        [
+            sys.executable,
+            "-c",
+            "from tests import real_clock; real_clock.install(); from slivers.cli import main; main()",
+            *args,
+        ],
         env=env,
         cwd=ROOT,
         capture_output=True,

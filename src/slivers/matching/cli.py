@@ -9,14 +9,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from slivers.cli_environment import command_wiring
 from slivers.clock import LONDON
-from slivers.config import Settings
 from slivers.errors import DomainError
 from slivers.matching.models import MatchingRun
 from slivers.matching.runner import execute
 from slivers.matching.schemas import MatchingRunCreate
 from slivers.matching.service import MatchingService
-from slivers.wiring import Wiring
 
 
 @click.command(name="match")
@@ -80,7 +79,7 @@ async def _match(
 ) -> MatchingRun:
     from slivers.accounts.org_service import OrganisationService
 
-    wiring = Wiring.build(Settings.from_env())
+    wiring = command_wiring()
     try:
         first = first or (wiring.clock.now().astimezone(LONDON).date() + timedelta(days=1))
         start = datetime.combine(first, datetime.min.time(), tzinfo=LONDON)

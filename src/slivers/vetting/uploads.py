@@ -13,9 +13,11 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
+
+from slivers.clock import Clock, SystemClock
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 MAX_FILE_NAME_CHARS = 200
@@ -191,16 +193,17 @@ class FileEvidenceStore:
 
 
 class InMemoryEvidenceStore:
-    """A store for unit tests."""
+    """A store for unit tests (on the given clock, as the file store is on the file system's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
         self.files: dict[str, bytes] = {}
         self.written_at: dict[str, datetime] = {}
 
     def put(self, data: bytes) -> str:
         key = _new_key()
         self.files[key] = bytes(data)
-        self.written_at[key] = datetime.now(UTC)
+        self.written_at[key] = self._clock.now()
         return key
 
     def read(self, key: str) -> bytes:

@@ -13,6 +13,9 @@ from litestar import Litestar
 
 from slivers.app import create_app
 from slivers.config import Settings
+from tests import real_clock
+
+real_clock.install()  # the suite's shifted real clock, inherited through the environment
 
 
 def app_from_env() -> Litestar:

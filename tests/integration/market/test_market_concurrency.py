@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -36,6 +36,7 @@ from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import Budget
 from slivers.wiring import Wiring
 from tests.integration.market.conftest import add_credentials
+from tests.real_clock import real_now
 
 CLIENTS = 50
 ROOT = Path(__file__).resolve().parents[3]
@@ -92,9 +93,7 @@ class Seed:
     def __init__(self, wiring: Wiring) -> None:
         self.wiring = wiring
         self.place = place_of("SG1 2AB", field="postcode")
-        self.start = (datetime.now(UTC) + timedelta(days=3)).replace(
-            hour=10, minute=0, second=0, microsecond=0
-        )
+        self.start = (real_now() + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
 
     async def user(self, session: object, kind: str) -> tuple[uuid.UUID, str]:
         token = f"slv_{uuid.uuid4().hex}"

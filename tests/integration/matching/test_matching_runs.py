@@ -10,6 +10,7 @@ import anyio
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from slivers.cli_environment import CliEnvironment
 from slivers.jobs.registry import all_jobs, run_once
 from slivers.market.models import Booking
 from tests.integration.conftest import StaffFactory, assert_problem
@@ -115,7 +116,9 @@ async def test_the_match_command_solves_and_applies(market: Market, monkeypatch:
 
     monkeypatch.setenv("SLIVERS_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("SLIVERS_DATA_DIR", str(settings.data_dir))
-    # The command runs its own event loop, as it does from a shell; here it runs in a worker thread.
+    # The command runs its own event loop, as it does from a shell; here it runs in a worker thread,
+    # on the test's clock (the real one would put the fixed horizon in the past one day).
+    on_test_clock = CliEnvironment(clock=market.app.state.wiring.clock)
     result = await anyio.to_thread.run_sync(
         lambda: CliRunner().invoke(
             main,
@@ -131,6 +134,7 @@ async def test_the_match_command_solves_and_applies(market: Market, monkeypatch:
                 "5",
                 "--apply",
             ],
+            obj=on_test_clock,
         )
     )
     assert result.exit_code == 0, result.output
