@@ -19,18 +19,18 @@ from litestar.template.config import TemplateConfig
 
 from slivers.clock import Clock
 from slivers.config import Settings
-from slivers.logs import configure_logging
-from slivers.notifications.channels import Mailer, SmsSender
-from slivers.web.csrf import BearerAwareCSRFMiddleware
-from slivers.web.deps import (
+from slivers.http.csrf import BearerAwareCSRFMiddleware
+from slivers.http.deps import (
     provide_actor,
     provide_clock,
     provide_db_session,
     provide_maybe_actor,
     provide_settings,
 )
-from slivers.web.problems import EXCEPTION_HANDLERS
-from slivers.web.transaction import TransactionMiddleware
+from slivers.http.problems import EXCEPTION_HANDLERS
+from slivers.http.transaction import TransactionMiddleware
+from slivers.logs import configure_logging
+from slivers.notifications.channels import Mailer, SmsSender
 from slivers.wiring import Wiring
 
 WEB_DIR = Path(__file__).parent / "web"

@@ -37,8 +37,8 @@ from slivers.accounts.schemas import (
 )
 from slivers.clock import Clock
 from slivers.config import Settings
-from slivers.web.problems import problem
-from slivers.web.transaction import mark_commit_anyway
+from slivers.http.problems import problem
+from slivers.http.transaction import mark_commit_anyway
 
 
 def provide_auth_service(

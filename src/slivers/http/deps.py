@@ -13,7 +13,7 @@ from slivers.accounts.actor import SESSION_COOKIE, Actor, resolve_actor
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import NotAuthenticated
-from slivers.web.transaction import SESSION_KEY
+from slivers.http.transaction import SESSION_KEY
 from slivers.wiring import Wiring
 
 

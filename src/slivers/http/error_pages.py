@@ -9,7 +9,7 @@ from litestar import Request, Response
 from litestar.response import Redirect
 
 from slivers.accounts.actor import Actor
-from slivers.web.rendering import render
+from slivers.http.rendering import render
 
 # Machine-facing paths: they answer in JSON even when something goes wrong.
 MACHINE_PREFIXES = ("/api/", "/schema", "/health", "/ready", "/static/")

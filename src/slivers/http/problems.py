@@ -14,8 +14,8 @@ from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ER
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from slivers.errors import DomainError, NotAuthenticated, TooManyRequests
+from slivers.http.error_pages import error_page, is_page_request, sign_in_redirect
 from slivers.logs import get_logger
-from slivers.web.error_pages import error_page, is_page_request, sign_in_redirect
 
 log = get_logger(__name__)
 PROBLEM = "application/problem+json"

@@ -14,11 +14,12 @@ from litestar.response import Redirect, Template
 from litestar.utils.scope.state import ScopeState
 
 from slivers.accounts.actor import Actor
-from slivers.web.deps import wiring_of
-from slivers.web.flash import Flash, FlashKind, clear_flash_cookie, flash_cookie, read_flashes
-from slivers.web.forms import Form
+from slivers.http.deps import wiring_of
+from slivers.http.flash import Flash, FlashKind, clear_flash_cookie, flash_cookie, read_flashes
+from slivers.http.forms import Form
 
-HTMX_FILE = Path(__file__).parent / "static" / "vendor" / "htmx.min.js"
+# The templates and static files stay with the pages in slivers/web; this is a path, not an import.
+HTMX_FILE = Path(__file__).parents[1] / "web" / "static" / "vendor" / "htmx.min.js"
 LONDON = ZoneInfo("Europe/London")
 CSRF_COOKIE = "slivers_csrf"
 WORKER_ACCOUNTS = frozenset({"worker", "volunteer"})

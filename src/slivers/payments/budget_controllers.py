@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock
+from slivers.http.rendering import csrf_token_of, navigation_for
 from slivers.payments.budget_service import BudgetService
 from slivers.payments.schemas import BudgetCreate, BudgetRead, TopUpCreate, TopUpRead
 from slivers.payments.statement_service import StatementService
-from slivers.web.rendering import csrf_token_of, navigation_for
 
 PeriodFrom = Annotated[date | None, QueryParameter(name="from", description="First day (Europe/London)")]
 PeriodTo = Annotated[date | None, QueryParameter(name="to", description="Day after the last (exclusive)")]

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock
+from slivers.http.deps import wiring_of
 from slivers.payments.card_setup import CardSetupRead, start_card_setup
-from slivers.web.deps import wiring_of
 
 
 @post(

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
+from slivers.http.deps import wiring_of
 from slivers.payments.connect import (
     PayoutAccountRead,
     PayoutOnboardingRead,
@@ -20,7 +21,6 @@ from slivers.payments.connect import (
     require_payout_account_reader,
     start_onboarding,
 )
-from slivers.web.deps import wiring_of
 
 
 class PayoutAccountController(Controller):

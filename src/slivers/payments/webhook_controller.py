@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import NotFound
+from slivers.http.deps import wiring_of
 from slivers.payments.stripe_sync import receive_event
 from slivers.payments.webhooks import verify_with_any
-from slivers.web.deps import wiring_of
 
 
 class WebhookReceipt(msgspec.Struct, kw_only=True):

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock
 from slivers.config import Settings
+from slivers.http.deps import wiring_of
 from slivers.vetting.credentials import CredentialService
 from slivers.vetting.decisions import DecisionService
 from slivers.vetting.evidence import EvidenceService, evidence_store
@@ -31,7 +32,6 @@ from slivers.vetting.schemas import (
 )
 from slivers.vetting.status_checks import StatusCheckService
 from slivers.vetting.uploads import MAX_EVIDENCE_BYTES
-from slivers.web.deps import wiring_of
 
 # A little above the file limit for the multipart framing, so a 6 MB file is refused (413) before it is
 # read, while a 5 MB one reaches the content checks, which give the precise reason.

@@ -17,9 +17,9 @@ from slivers.accounts.passwords import check_password_rules
 from slivers.accounts.schemas import LoginRequest, RegisterRequest
 from slivers.config import Settings
 from slivers.errors import DomainError, TooManyRequests
-from slivers.web.forms import Form, build, read_form, safe_next
-from slivers.web.rendering import redirect, render
-from slivers.web.transaction import mark_commit_anyway
+from slivers.http.forms import Form, build, read_form, safe_next
+from slivers.http.rendering import redirect, render
+from slivers.http.transaction import mark_commit_anyway
 
 # The roles in the words people use about themselves, with what each means here.
 ROLES: list[tuple[str, str, str | None]] = [

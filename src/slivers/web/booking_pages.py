@@ -20,6 +20,8 @@ from slivers.accounts.schemas import PersonRead
 from slivers.clock import Clock, to_london
 from slivers.config import Settings
 from slivers.errors import DomainError, InvalidInput
+from slivers.http.forms import GENERAL, Form, build, read_form
+from slivers.http.rendering import redirect, render
 from slivers.market.booking_service import BookingService
 from slivers.market.candidate_service import CandidateService
 from slivers.market.profiles import ProfileService
@@ -27,8 +29,6 @@ from slivers.market.requests_service import RequestService
 from slivers.market.schemas_bookings import BookingCreate
 from slivers.market.schemas_requests import CandidateRead, RequestCreate
 from slivers.payments.budget_service import BudgetService
-from slivers.web.forms import GENERAL, Form, build, read_form
-from slivers.web.rendering import redirect, render
 from slivers.web.words import (
     TASK_WORDS,
     day_words,

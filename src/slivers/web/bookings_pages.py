@@ -17,6 +17,8 @@ from litestar.params import FromPath
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, NotFound
+from slivers.http.forms import GENERAL, Form, read_form
+from slivers.http.rendering import redirect, render
 from slivers.market.booking_service import BookingService
 from slivers.market.lifecycle import (
     EDGES,
@@ -29,8 +31,6 @@ from slivers.market.lifecycle import (
 )
 from slivers.market.schemas_bookings import BookingRead
 from slivers.web.booking_pages import provide_booking_service
-from slivers.web.forms import GENERAL, Form, read_form
-from slivers.web.rendering import redirect, render
 from slivers.web.words import (
     STATUS_WORDS,
     WORKER_STATUS_WORDS,

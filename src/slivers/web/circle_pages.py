@@ -15,9 +15,9 @@ from slivers.accounts.models import CirclePermission
 from slivers.accounts.person_service import PersonService
 from slivers.accounts.schemas import CircleInvite, CircleMemberRead, InvitationAccept
 from slivers.errors import DomainError, NotFound
-from slivers.web.forms import Form, build, read_form
+from slivers.http.forms import Form, build, read_form
+from slivers.http.rendering import london_date, redirect, render
 from slivers.web.people_pages import permission_words
-from slivers.web.rendering import london_date, redirect, render
 
 # `view` comes with every membership, so only the others are choices.
 CHOSEN_PERMISSIONS: list[tuple[str, str, str | None]] = [

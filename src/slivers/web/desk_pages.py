@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, Forbidden, NotFound
+from slivers.http.forms import Form, build, read_form
+from slivers.http.rendering import redirect, render
 from slivers.market.desk_service import DEMAND_DAYS, DeskService
 from slivers.vetting.credential_controllers import provide_credentials, provide_decisions, provide_evidence
 from slivers.vetting.credentials import CredentialService
@@ -26,8 +28,6 @@ from slivers.vetting.oversight import OversightService
 from slivers.vetting.schemas import Decision, QueueItem, Reinstate, SupervisionCreate, Verify
 from slivers.vetting.worker_controllers import provide_oversight, provide_standing
 from slivers.vetting.workers import WorkerStandingService
-from slivers.web.forms import Form, build, read_form
-from slivers.web.rendering import redirect, render
 from slivers.web.words import (
     CREDENTIAL_STATUS_WORDS,
     WORKER_STANDING_WORDS,

@@ -15,13 +15,13 @@ from litestar.params import FromPath
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, Forbidden, NotFound
+from slivers.http.forms import Form, read_form
+from slivers.http.rendering import redirect, render
 from slivers.market.booking_service import BookingService
 from slivers.market.desk_service import DeskService
 from slivers.market.lifecycle import Transition
 from slivers.web.booking_pages import provide_booking_service
 from slivers.web.desk_pages import provide_desk, require_coordinator
-from slivers.web.forms import Form, read_form
-from slivers.web.rendering import redirect, render
 from slivers.web.words import minutes_words, moment_words, pounds, when_words
 
 SETTLE_FIELDS = ("outcome", "reason")

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
 from slivers.errors import DomainError, InvalidInput, NotFound
+from slivers.http.forms import GENERAL, Form, read_form
+from slivers.http.rendering import redirect, render
 from slivers.payments.expense_controllers import provide_expense_service
 from slivers.payments.expense_listing import ClaimListed, ExpenseListing
 from slivers.payments.expense_service import ExpenseService
@@ -23,9 +25,7 @@ from slivers.payments.expenses import MILEAGE_RATE_PENCE_PER_MILE, mileage_pence
 from slivers.payments.schemas import ExpenseClaimCreate, ExpenseItemIn, ExpenseItemRead
 from slivers.vetting.uploads import MAX_EVIDENCE_BYTES
 from slivers.web.desk_pages import require_coordinator
-from slivers.web.forms import GENERAL, Form, read_form
 from slivers.web.profile_pages import parse_pounds
-from slivers.web.rendering import redirect, render
 from slivers.web.words import moment_words, pounds
 
 MILEAGE_FIELDS = ("description", "miles")

@@ -19,14 +19,14 @@ from slivers.accounts.actor import Actor
 from slivers.accounts.models import Organisation, Worker
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError
+from slivers.http.forms import Form, build, read_form
+from slivers.http.rendering import redirect, render
 from slivers.market.models import CareRequest, RequestOccurrence
 from slivers.matching.controllers import provide_matching
 from slivers.matching.models import MatchingRun
 from slivers.matching.schemas import MAX_HORIZON, MatchingRunCreate
 from slivers.matching.service import MatchingService
 from slivers.web.desk_pages import require_coordinator
-from slivers.web.forms import Form, build, read_form
-from slivers.web.rendering import redirect, render
 from slivers.web.words import day_words, london_instant, moment_words, parse_date, when_words
 
 RUN_FIELDS = ("organisation_id", "from_date", "days", "districts", "mode")

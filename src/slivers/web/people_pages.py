@@ -16,8 +16,8 @@ from slivers.accounts.models import CirclePermission
 from slivers.accounts.person_service import PersonService
 from slivers.accounts.schemas import PersonCreate
 from slivers.errors import DomainError
-from slivers.web.forms import Form, build, read_form
-from slivers.web.rendering import redirect, render
+from slivers.http.forms import Form, build, read_form
+from slivers.http.rendering import redirect, render
 
 PERSON_FIELDS = ("is_me", "display_name", "home_postcode", "address", "needs", "household_has_child")
 PERSON_MESSAGES = {

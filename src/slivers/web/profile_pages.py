@@ -14,12 +14,12 @@ from litestar.di import NamedDependency, Provide
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, InvalidInput
+from slivers.http.forms import Form, build, read_form
+from slivers.http.rendering import redirect, render
 from slivers.market.controllers_workers import provide_profiles
 from slivers.market.profiles import ProfileService
 from slivers.market.schemas_profiles import WorkerProfileRead, WorkerProfileUpdate
 from slivers.market.wages import NATIONAL_LIVING_WAGE, minimum_hourly_rate_pence
-from slivers.web.forms import Form, build, read_form
-from slivers.web.rendering import redirect, render
 from slivers.web.words import TASK_WORDS, day_words, minutes_words, pounds, tasks_in_words
 
 PROFILE_FIELDS = (

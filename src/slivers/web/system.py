@@ -11,7 +11,7 @@ from litestar.response import Template
 from sqlalchemy import text
 
 from slivers.geo import attribution
-from slivers.web.deps import wiring_of
+from slivers.http.deps import wiring_of
 
 
 class Health(msgspec.Struct):

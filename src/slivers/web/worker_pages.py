@@ -16,6 +16,8 @@ from litestar.params import FromPath
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, InvalidInput
+from slivers.http.forms import GENERAL, Form, build, read_form
+from slivers.http.rendering import redirect, render
 from slivers.market.availability_service import AvailabilityService
 from slivers.market.booking_service import BookingService
 from slivers.market.controllers_workers import provide_availability, provide_profiles
@@ -30,8 +32,6 @@ from slivers.vetting.schemas import CredentialSubmit
 from slivers.vetting.uploads import MAX_EVIDENCE_BYTES
 from slivers.web.booking_pages import provide_booking_service
 from slivers.web.bookings_pages import booking_view
-from slivers.web.forms import GENERAL, Form, build, read_form
-from slivers.web.rendering import redirect, render
 from slivers.web.words import (
     CREDENTIAL_STATUS_WORDS,
     WEEKDAYS,
