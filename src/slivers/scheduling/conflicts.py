@@ -9,7 +9,6 @@ Visits with a flexible start go into one no-overlap constraint per worker, padde
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +23,7 @@ _START, _END = 1, 0  # ends sort before starts at the same minute: intervals are
 class Conflicts:
     cliques: list[list[int]]
     travel_pairs: IntArray  # shape (n, 2): pair indices that cannot both be chosen
-    # pairs with a start window -> minutes of padding on each side (see _flexible_padding)
+    # pairs with a start window -> minutes of padding on each side (see prepare.flexible_padding)
     flexible_padding: dict[int, int]
 
 
@@ -96,25 +95,3 @@ def _travel_pairs(prepared: Prepared, fixed: IntArray) -> IntArray:
     needed = travel.many(prepared.r_place[r[first]], prepared.r_place[r[second]])
     clash = gap < needed
     return np.stack([fixed[first[clash]], fixed[second[clash]]], axis=1)
-
-
-def flexible_padding(prepared: Prepared) -> dict[int, int]:
-    """For each pair with a start window, the longest travel between its place and any other place the
-    same worker might visit: padding its interval by this much on both sides keeps it clear of every
-    neighbour with travel, however the starts fall (safe, if a little cautious)."""
-    flexible = np.flatnonzero(prepared.r_flexible[prepared.p_request])
-    if len(flexible) == 0:
-        return {}
-    places_of: dict[int, set[int]] = defaultdict(set)
-    for w, r in zip(prepared.p_worker.tolist(), prepared.p_request.tolist(), strict=True):
-        places_of[w].add(int(prepared.r_place[r]))
-    for w, items in prepared.bookings_of.items():
-        places_of[w].update(item[2] for item in items)
-    padding: dict[int, int] = {}
-    for f in flexible.tolist():
-        own = int(prepared.r_place[prepared.p_request[f]])
-        others = np.fromiter(places_of[int(prepared.p_worker[f])], dtype=np.int64)
-        there = prepared.travel.many(np.full(len(others), own), others)
-        back = prepared.travel.many(others, np.full(len(others), own))
-        padding[f] = int(max(there.max(initial=0), back.max(initial=0)))
-    return padding

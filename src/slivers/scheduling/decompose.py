@@ -19,23 +19,21 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from slivers.scheduling.conflicts import Conflicts
 from slivers.scheduling.cpsat_model import AssignmentModel
+from slivers.scheduling.finish import finish
 from slivers.scheduling.greedy import Plan, extend_plan, greedy_plan
 from slivers.scheduling.model import Candidate, FixedBooking, Instance
-from slivers.scheduling.objectives import Level, levels_for
+from slivers.scheduling.objectives import levels_for
 from slivers.scheduling.prepare import Prepared, prepare
+from slivers.scheduling.search import OptimiserFactory, plan_key, reserve_seconds
 from slivers.scheduling.settings import Settings
+from slivers.scheduling.solution import Solution
 from slivers.scheduling.timeline import Timelines
 from slivers.scheduling.travel import IntArray
-
-if TYPE_CHECKING:
-    from slivers.scheduling.solution import Solution
-    from slivers.scheduling.solver import Solver
 
 # share of the search time for the first pass (each part alone); the rest goes to the repair pass
 FIRST_PASS_SHARE = 0.85
@@ -89,9 +87,11 @@ def split_parts(prepared: Prepared, max_pairs: int) -> list[IntArray]:
 
 
 class _Decomposed:
-    def __init__(self, solver: Solver, prepared: Prepared, started: float) -> None:
-        self.solver = solver
-        self.settings = solver.settings
+    def __init__(
+        self, optimiser_for: OptimiserFactory, settings: Settings, prepared: Prepared, started: float
+    ) -> None:
+        self.optimiser_for = optimiser_for
+        self.settings = settings
         self.p = prepared
         self.instance = prepared.instance
         self.started = started
@@ -164,7 +164,7 @@ class _Decomposed:
             decompose_above_pairs=1 << 62,
             log_search=self.settings.log_search,
         )
-        sub_solver = type(self.solver)(sub, settings)
+        sub_solver = self.optimiser_for(sub, settings)
         prepared = prepare(sub)
         greedy = greedy_plan(prepared, settings.mode)
         sub_r = {r.id: i for i, r in enumerate(sub.requests)}
@@ -204,10 +204,10 @@ class _Decomposed:
         return extend_plan(p, kept, self.settings.mode)
 
     def run(self) -> Solution:
-        p, solver = self.p, self.solver
+        p = self.p
         greedy_started = time.perf_counter()
         greedy = greedy_plan(p, self.settings.mode)
-        reserve = solver._reserve(time.perf_counter() - greedy_started)
+        reserve = reserve_seconds(self.settings, time.perf_counter() - greedy_started)
         search_end = self.end - reserve
         parts = split_parts(p, self.settings.decompose_above_pairs)
         weights = [sum(len(self.pairs_of[r]) for r in part.tolist()) for part in parts]
@@ -223,7 +223,7 @@ class _Decomposed:
             part_bounds.append(bound)
         plan = self.join(joined)
         levels = levels_for(self.settings.mode, _shell(p))
-        if _key(levels, greedy) > _key(levels, plan):
+        if plan_key(levels, greedy) > plan_key(levels, plan):
             plan = greedy
 
         # repair: each part with the rest fixed, largest shortfall against its bound first
@@ -240,13 +240,13 @@ class _Decomposed:
             found, _ = self.solve_part(parts[i], plan, deadline, mine)
             others = {r: v for r, v in plan.items() if r not in set(parts[i].tolist())}
             candidate = {**others, **found}
-            if _key(levels, candidate) >= _key(levels, plan):
+            if plan_key(levels, candidate) >= plan_key(levels, plan):
                 plan = candidate
 
         bound = sum(part_bounds)
         bounds = [level.high for level in levels]
         bounds[0] = max(levels[0].evaluate(plan), min(bounds[0], bound))
-        return solver._finish(p, plan, greedy, (levels, bounds), self.started)
+        return finish(p, self.settings.mode, plan, greedy, (levels, bounds), self.started)
 
 
 def _shell(prepared: Prepared) -> AssignmentModel:
@@ -254,9 +254,8 @@ def _shell(prepared: Prepared) -> AssignmentModel:
     return AssignmentModel(prepared, Conflicts([], np.zeros((0, 2), dtype=np.int64), {}), variables=False)
 
 
-def _key(levels: list[Level], plan: Plan) -> tuple[int, ...]:
-    return tuple(level.evaluate(plan) for level in levels)
-
-
-def solve_decomposed(solver: Solver, prepared: Prepared, started: float) -> Solution:
-    return _Decomposed(solver, prepared, started).run()
+def solve_decomposed(
+    optimiser_for: OptimiserFactory, settings: Settings, prepared: Prepared, started: float
+) -> Solution:
+    """Solve a large `fill` instance part by part; `optimiser_for` gives the search for each part."""
+    return _Decomposed(optimiser_for, settings, prepared, started).run()

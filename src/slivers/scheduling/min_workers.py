@@ -16,7 +16,7 @@ import itertools
 import math
 import time
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -26,17 +26,8 @@ from slivers.scheduling.cpsat_model import AssignmentModel
 from slivers.scheduling.greedy import Plan
 from slivers.scheduling.objectives import Level, levels_for
 from slivers.scheduling.prepare import Prepared
-from slivers.scheduling.settings import Mode
-
-if TYPE_CHECKING:
-    from slivers.scheduling.solver import Solver
-
-
-def stop_latency(n_pairs: int) -> float:
-    from slivers.scheduling.solver import stop_latency as latency  # solver imports this module
-
-    return latency(n_pairs)
-
+from slivers.scheduling.search import Optimised, cp_solver, read_plan, stop_latency
+from slivers.scheduling.settings import Mode, Settings
 
 # share of the time left for the number of workers; the rest for the later levels (travel)
 SEARCH_SHARE = 0.9
@@ -47,8 +38,8 @@ MAX_TIGHT_CLIQUES = 200
 
 
 def fewest_workers(
-    solver: Solver, model: AssignmentModel, levels: list[Level], start: Plan, deadline: float
-) -> tuple[Plan, list[Level], list[int]] | None:
+    settings: Settings, model: AssignmentModel, levels: list[Level], start: Plan, deadline: float
+) -> Optimised | None:
     """The plan, levels and bounds; None when no plan filling every fillable request was found (then
     the caller optimises the levels in order from `start`)."""
     p = model.prepared
@@ -64,7 +55,7 @@ def fewest_workers(
         model.model.add(sum(model.used.values()) <= lower)
         for r, filled in model.filled.items():
             model.model.add(filled == int(r in start))
-        return _LaterLevels(solver, model, levels, start, bounds, deadline).solve()
+        return _LaterLevels(settings, model, levels, start, bounds, deadline).solve()
     levels[1].expr()  # builds model.used and the per-worker cliques tied to it
     used = model.used
     cover = model.model.new_bool_var("")  # fill every fillable request (fixed true while searching)
@@ -98,18 +89,18 @@ def fewest_workers(
         model.hint_plan(plan)
         model.model.add_hint(at_lower, covers(plan) and -levels[1].evaluate(plan) <= lower)
         model.model.add_hint(cover, 1)
-        cp = solver._cp_solver(left * SEARCH_SHARE)
-        if solver.settings.num_workers <= len(QUICK_RESTARTS):
+        cp = cp_solver(settings, left * SEARCH_SHARE)
+        if settings.num_workers <= len(QUICK_RESTARTS):
             # Measured on the SMPTSP files: the default two-worker portfolio (LP-heavy, for the bound)
             # stalls 2-6 workers above LB, while quick restarts hit LB in seconds (data_45, data_62);
             # the bound needs no search here, it is the max overlap.
-            cp.parameters.subsolvers.extend(QUICK_RESTARTS[: solver.settings.num_workers])
+            cp.parameters.subsolvers.extend(QUICK_RESTARTS[: settings.num_workers])
         status = cp.solve(model.model)
         if status == cp_model.INFEASIBLE:
             _set_domain(model, cover, 0, 0)
             return None
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = solver._read_plan(model, cp)
+            found = read_plan(model, cp)
             if covers(found) and (
                 not covers(plan) or -levels[1].evaluate(found) <= -levels[1].evaluate(plan)
             ):
@@ -125,11 +116,11 @@ def fewest_workers(
         model.model.add(filled == int(r in plan))
     # the lower levels with the number of workers held
     model.model.add(sum(used.values()) <= best)
-    rest = _LaterLevels(solver, model, levels, plan, bounds, deadline)
+    rest = _LaterLevels(settings, model, levels, plan, bounds, deadline)
     return rest.solve()
 
 
-def greedy_at_bound(prepared: Prepared, greedy: Plan) -> tuple[Plan, list[Level], list[int]] | None:
+def greedy_at_bound(prepared: Prepared, greedy: Plan) -> Optimised | None:
     """The greedy plan with its bounds when it is provably optimal on every level (it fills every
     fillable request with as few workers as the max-overlap bound, the later levels at their best)."""
     shell = AssignmentModel(prepared, Conflicts([], np.zeros((0, 2), dtype=np.int64), {}), variables=False)
@@ -226,17 +217,17 @@ class _LaterLevels:
 
     def __init__(
         self,
-        solver: Solver,
+        settings: Settings,
         model: AssignmentModel,
         levels: list[Level],
         plan: Plan,
         bounds: list[int],
         deadline: float,
     ) -> None:
-        self.solver, self.model, self.levels = solver, model, levels
+        self.settings, self.model, self.levels = settings, model, levels
         self.plan, self.bounds, self.deadline = plan, bounds, deadline
 
-    def solve(self) -> tuple[Plan, list[Level], list[int]]:
+    def solve(self) -> Optimised:
         model, levels, plan, bounds = self.model, self.levels, self.plan, self.bounds
         for i in range(2, len(levels)):
             left = self.deadline - time.perf_counter() - stop_latency(self.model.prepared.n_pairs)
@@ -249,10 +240,10 @@ class _LaterLevels:
             objective = levels[i].expr()
             model.model.maximize(objective)
             model.hint_plan(plan)
-            cp = self.solver._cp_solver(left if i == len(levels) - 1 else left * ATTEMPT_SHARE)
+            cp = cp_solver(self.settings, left if i == len(levels) - 1 else left * ATTEMPT_SHARE)
             status = cp.solve(model.model)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                found = self.solver._read_plan(model, cp)
+                found = read_plan(model, cp)
                 if [lv.evaluate(found) for lv in levels[: i + 1]] >= [
                     lv.evaluate(plan) for lv in levels[: i + 1]
                 ]:

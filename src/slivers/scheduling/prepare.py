@@ -87,7 +87,7 @@ class Prepared:
     # minutes still free under each cap, per (worker, day) and (worker, week); absent means no cap
     daily_left: dict[tuple[int, int], int]
     weekly_left: dict[tuple[int, int], int]
-    # (worker, request) with a start window -> padding on each side (see conflicts._flexible_padding)
+    # (worker, request) with a start window -> padding on each side (see flexible_padding)
     flexible_padding: dict[tuple[int, int], int] = field(default_factory=dict)
 
     max_padding: int = 0
@@ -177,9 +177,6 @@ def prepare(instance: Instance) -> Prepared:
     )
     prepared.p_home_travel = travel.many(w_place[prepared.p_worker], r_place[prepared.p_request])
     _drop_booking_clashes(prepared)
-    # imported here: conflicts imports this module
-    from slivers.scheduling.conflicts import flexible_padding
-
     prepared.flexible_padding = {
         (int(prepared.p_worker[q]), int(prepared.p_request[q])): pad
         for q, pad in flexible_padding(prepared).items()
@@ -245,3 +242,25 @@ def _drop_booking_clashes(prepared: Prepared) -> None:
 def _keep_pairs(prepared: Prepared, keep: BoolArray) -> None:
     for name in ("p_request", "p_worker", "p_score", "p_continuity", "p_volunteer_match", "p_home_travel"):
         setattr(prepared, name, getattr(prepared, name)[keep])
+
+
+def flexible_padding(prepared: Prepared) -> dict[int, int]:
+    """For each pair with a start window, the longest travel between its place and any other place the
+    same worker might visit: padding its interval by this much on both sides keeps it clear of every
+    neighbour with travel, however the starts fall (safe, if a little cautious)."""
+    flexible = np.flatnonzero(prepared.r_flexible[prepared.p_request])
+    if len(flexible) == 0:
+        return {}
+    places_of: dict[int, set[int]] = defaultdict(set)
+    for w, r in zip(prepared.p_worker.tolist(), prepared.p_request.tolist(), strict=True):
+        places_of[w].add(int(prepared.r_place[r]))
+    for w, items in prepared.bookings_of.items():
+        places_of[w].update(item[2] for item in items)
+    padding: dict[int, int] = {}
+    for f in flexible.tolist():
+        own = int(prepared.r_place[prepared.p_request[f]])
+        others = np.fromiter(places_of[int(prepared.p_worker[f])], dtype=np.int64)
+        there = prepared.travel.many(np.full(len(others), own), others)
+        back = prepared.travel.many(others, np.full(len(others), own))
+        padding[f] = int(max(there.max(initial=0), back.max(initial=0)))
+    return padding

@@ -13,27 +13,26 @@ import math
 import time
 from dataclasses import dataclass
 
-import numpy as np
 from ortools.sat.python import cp_model
 
 from slivers.scheduling.conflicts import find_conflicts
 from slivers.scheduling.cpsat_model import AssignmentModel
-from slivers.scheduling.explain import explain_unfilled
-from slivers.scheduling.greedy import Plan, extend_plan, greedy_plan
+from slivers.scheduling.decompose import solve_decomposed
+from slivers.scheduling.finish import finish
+from slivers.scheduling.greedy import Plan, greedy_plan
 from slivers.scheduling.lp_bound import filled_priority_bound
+from slivers.scheduling.min_workers import fewest_workers, greedy_at_bound
 from slivers.scheduling.model import Instance
 from slivers.scheduling.objectives import Level, levels_for
 from slivers.scheduling.prepare import Prepared, prepare
+from slivers.scheduling.search import Optimised, cp_solver, plan_key, read_plan, reserve_seconds, stop_latency
 from slivers.scheduling.settings import Mode, Settings
-from slivers.scheduling.solution import LevelResult, Solution, Status
+from slivers.scheduling.solution import Solution
 
 STAGE_RANGE_LIMIT = 2**40
-# CP-SAT stops its search (keeping the best found) rather than grow past this
-MAX_MEMORY_MB = 1800
 LARGE_FILL_PAIRS = 20_000
 # The first stage holds the most important level: it gets most of the time left.
 FIRST_STAGE_SHARE = 0.85
-HEADLINE_LEVEL = {Mode.FILL: 0, Mode.MIN_WORKERS: 1, Mode.MIN_FACES: 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,31 +75,21 @@ class Solver:
         end = started + self.settings.time_limit_s
         prepared = prepare(self.instance)
         if self.settings.mode is Mode.FILL and prepared.n_pairs > self.settings.decompose_above_pairs:
-            from slivers.scheduling.decompose import solve_decomposed  # decompose imports this module
-
-            return solve_decomposed(self, prepared, started)
+            return solve_decomposed(Solver, self.settings, prepared, started)
         greedy_started = time.perf_counter()
         greedy = greedy_plan(prepared, self.settings.mode)
-        reserve = self._reserve(time.perf_counter() - greedy_started)
+        reserve = reserve_seconds(self.settings, time.perf_counter() - greedy_started)
         if prepared.n_pairs == 0:
-            return self._finish(prepared, greedy, greedy, None, started)
+            return finish(prepared, self.settings.mode, greedy, greedy, None, started)
         plan, levels, bounds = self.optimise(prepared, greedy, end - reserve)
-        return self._finish(prepared, plan, greedy, (levels, bounds), started)
-
-    def _reserve(self, greedy_s: float) -> float:
-        """Seconds kept back for the top-up and the explanations after the search."""
-        return min(
-            0.3 * self.settings.time_limit_s, 1.2 * greedy_s + 0.02 * self.settings.time_limit_s + 0.05
-        )
+        return finish(prepared, self.settings.mode, plan, greedy, (levels, bounds), started)
 
     def optimise(
         self, prepared: Prepared, greedy: Plan, deadline: float, hint: Plan | None = None
-    ) -> tuple[Plan, list[Level], list[int]]:
+    ) -> Optimised:
         """Build the model and search until `deadline`; the best of greedy, `hint` and CP-SAT, with
         each level's bound."""
         if self.settings.mode is Mode.MIN_WORKERS and hint is None:
-            from slivers.scheduling.min_workers import greedy_at_bound  # it imports this module
-
             done = greedy_at_bound(prepared, greedy)
             if done is not None:
                 return done  # nothing to search for: skip building the model
@@ -109,11 +98,9 @@ class Solver:
         if hint is not None:
             usable = set(zip(prepared.p_request.tolist(), prepared.p_worker.tolist(), strict=True))
             hint = {r: item for r, item in hint.items() if all((r, w) in usable for w in item[0])}
-        start = greedy if hint is None or _key(levels, greedy) >= _key(levels, hint) else hint
+        start = greedy if hint is None or plan_key(levels, greedy) >= plan_key(levels, hint) else hint
         if self.settings.mode is Mode.MIN_WORKERS:
-            from slivers.scheduling.min_workers import fewest_workers  # it imports this module
-
-            found = fewest_workers(self, model, levels, start, deadline)
+            found = fewest_workers(self.settings, model, levels, start, deadline)
             if found is not None:
                 return found
             # no plan filling everything turned up: the plain lexicographic stages from here
@@ -155,14 +142,14 @@ class Solver:
             if left <= (0.01 if number == 0 else stop_latency(model.prepared.n_pairs)):
                 break  # a later stage too short to load the model in: keep what we have
             budget = left if number == len(stages) - 1 else left * FIRST_STAGE_SHARE
-            solver = self._cp_solver(budget)
+            solver = cp_solver(self.settings, budget)
             if self.settings.mode is Mode.FILL and model.prepared.n_pairs > LARGE_FILL_PAIRS:
                 # Measured on L: presolve alone ate the first stage; without it CP-SAT closes most of the gap.
                 solver.parameters.cp_model_presolve = False
             status = solver.solve(model.model)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                found = self._read_plan(model, solver)
-                if _key(levels, found) >= _key(levels, plan):
+                found = read_plan(model, solver)
+                if plan_key(levels, found) >= plan_key(levels, plan):
                     plan = found
             if status == cp_model.MODEL_INVALID:
                 raise RuntimeError(f"CP-SAT rejected the model: {model.model.validate()}")
@@ -173,17 +160,6 @@ class Solver:
                 )
             model.model.add(objective >= sum(w * v for w, v in zip(stage.weights, values, strict=True)))
         return plan, bounds
-
-    def _cp_solver(self, budget: float) -> cp_model.CpSolver:
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.max_time_in_seconds = max(0.01, budget)
-        params.num_workers = self.settings.num_workers
-        params.random_seed = self.settings.seed
-        params.relative_gap_limit = self.settings.relative_gap
-        params.log_search_progress = self.settings.log_search
-        params.max_memory_in_mb = MAX_MEMORY_MB
-        return solver
 
     @staticmethod
     def _record_bounds(
@@ -197,82 +173,6 @@ class Solver:
             )
             level_bound = (bound - earlier - later) // stage.weights[k]
             out[i] = max(values[k], min(levels[i].high, level_bound))
-
-    @staticmethod
-    def _read_plan(model: AssignmentModel, solver: cp_model.CpSolver) -> Plan:
-        p = model.prepared
-        values = np.asarray(solver.response_proto.solution, dtype=np.int64)
-        chosen = np.flatnonzero(values[[var.index for var in model.x]] > 0)
-        plan: Plan = {}
-        for q in chosen.tolist():
-            r, w = int(p.p_request[q]), int(p.p_worker[q])
-            start = int(solver.value(model.starts[r])) if r in model.starts else int(p.r_start[r])
-            workers, _ = plan.get(r, ((), start))
-            plan[r] = ((*workers, w), start)
-        return plan
-
-    def _finish(
-        self,
-        prepared: Prepared,
-        plan: Plan,
-        greedy: Plan,
-        solved: tuple[list[Level], list[int]] | None,
-        started: float,
-    ) -> Solution:
-        topped = extend_plan(prepared, plan, self.settings.mode)
-        instance = prepared.instance
-        results: list[LevelResult] = []
-        greedy_values: list[int] = []
-        if solved is not None:
-            levels, bounds = solved
-            for level, bound in zip(levels, bounds, strict=True):
-                value = level.evaluate(topped)
-                bound = max(bound, value)
-                sign = 1 if level.maximise else -1
-                results.append(LevelResult(level.name, sign * value, sign * bound, level.maximise))
-                greedy_values.append(sign * level.evaluate(greedy))
-        else:
-            value = sum(int(prepared.r_priority[r]) for r in topped)
-            results.append(LevelResult("filled_priority", value, value, True))
-            greedy_values.append(sum(int(prepared.r_priority[r]) for r in greedy))
-        headline_index = min(HEADLINE_LEVEL[self.settings.mode], len(results) - 1)
-        headline = results[headline_index]
-        if all(level.value == level.bound for level in results):
-            status = Status.OPTIMAL
-        elif _same_plan(topped, greedy):
-            status = Status.GREEDY
-        else:
-            status = Status.FEASIBLE
-        return Solution(
-            assignments={
-                instance.requests[r].id: tuple(instance.workers[w].id for w in workers)
-                for r, (workers, _) in sorted(topped.items())
-            },
-            starts={instance.requests[r].id: start for r, (_, start) in sorted(topped.items())},
-            unfilled=explain_unfilled(prepared, topped),
-            status=status,
-            objective=headline.value,
-            bound=headline.bound,
-            gap=headline.gap,
-            levels=tuple(results),
-            greedy_objective=greedy_values[headline_index],
-            greedy_levels=tuple(greedy_values),
-            wall_time_s=time.perf_counter() - started,
-        )
-
-
-def stop_latency(n_pairs: int) -> float:
-    """Seconds CP-SAT may run past its time limit: it loads and copies the model before it looks at
-    the clock (measured: about a second on L with the machine's load near 10)."""
-    return 0.1 + 2.5e-5 * n_pairs
-
-
-def _key(levels: list[Level], plan: Plan) -> tuple[int, ...]:
-    return tuple(level.evaluate(plan) for level in levels)
-
-
-def _same_plan(a: Plan, b: Plan) -> bool:
-    return {r: sorted(w) for r, (w, _) in a.items()} == {r: sorted(w) for r, (w, _) in b.items()}
 
 
 def solve(instance: Instance, settings: Settings | None = None) -> Solution:
