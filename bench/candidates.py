@@ -37,7 +37,7 @@ from slivers.clock import FrozenClock  # noqa: E402
 from slivers.db.engine import create_engine, create_session_maker  # noqa: E402
 from slivers.db.migrate import upgrade  # noqa: E402
 from slivers.geo import sectors  # noqa: E402
-from slivers.market.candidate_service import Slot, rank_slot  # noqa: E402
+from slivers.market.candidates.service import Slot, rank_slot  # noqa: E402
 from slivers.market.models import (  # noqa: E402
     AvailabilityRule,
     Booking,
@@ -45,7 +45,7 @@ from slivers.market.models import (  # noqa: E402
     RequestOccurrence,
     WorkerMarketProfile,
 )
-from slivers.market.places import TASK_BITS, place_of, task_mask  # noqa: E402
+from slivers.market.rules.places import TASK_BITS, place_of, task_mask  # noqa: E402
 from slivers.vetting.catalogue import DEFAULT_POLICY  # noqa: E402
 from slivers.vetting.models import Credential  # noqa: E402
 

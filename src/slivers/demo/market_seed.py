@@ -14,16 +14,16 @@ from slivers.accounts.actor import Actor
 from slivers.accounts.models import Organisation, Person, User, Worker
 from slivers.clock import LONDON, Clock
 from slivers.errors import DomainError
-from slivers.market.availability_service import AvailabilityService
-from slivers.market.booking_service import BookingService
-from slivers.market.candidate_service import CandidateService
+from slivers.market.availability.schemas import WeeklyCreate
+from slivers.market.availability.service import AvailabilityService
+from slivers.market.booking.schemas import BookingCreate
+from slivers.market.booking.service import BookingService
+from slivers.market.candidates.service import CandidateService
 from slivers.market.models import AvailabilityRule, CareRequest
-from slivers.market.profiles import ProfileService
-from slivers.market.requests_service import RequestService
-from slivers.market.schemas_availability import WeeklyCreate
-from slivers.market.schemas_bookings import BookingCreate
-from slivers.market.schemas_profiles import WorkerProfileUpdate
-from slivers.market.schemas_requests import RequestCreate
+from slivers.market.requests.schemas import RequestCreate
+from slivers.market.requests.service import RequestService
+from slivers.market.workers.schemas import WorkerProfileUpdate
+from slivers.market.workers.service import ProfileService
 from slivers.payments import ledger
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import Budget

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from slivers.market import hooks as _hooks  # noqa: F401  (registers the market's handlers)
-from slivers.market.controllers_bookings import BookingController
-from slivers.market.controllers_feeds import CalendarFeedController
-from slivers.market.controllers_persons import PersonReserveController
-from slivers.market.controllers_requests import RequestController
-from slivers.market.controllers_workers import AvailabilityController, WorkerController
+from slivers.market.availability.controllers import AvailabilityController
+from slivers.market.booking.controllers import BookingController
+from slivers.market.cover.controllers import PersonReserveController
+from slivers.market.feeds.controllers import CalendarFeedController
+from slivers.market.requests.controllers import RequestController
+from slivers.market.workers.controllers import WorkerController
 
 HANDLERS: list[Any] = [
     WorkerController,

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.guards import worker_relation_checks
 from slivers.accounts.models import Worker
-from slivers.market.cover import reopen_for_lost_worker
+from slivers.market.cover.service import reopen_for_lost_worker
 from slivers.market.models import Booking
 from slivers.vetting.hooks import worker_lost_handlers
 

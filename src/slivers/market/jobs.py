@@ -13,12 +13,17 @@ from slivers.accounts.models import Worker
 from slivers.errors import DomainError
 from slivers.jobs.registry import JobContext, SweepJob
 from slivers.logs import get_logger
-from slivers.market import booking_effects as effects
 from slivers.market import hooks as _hooks  # noqa: F401  (registers the market's handlers)
-from slivers.market.booking_service import BookingService
-from slivers.market.cover import offer_cover
-from slivers.market.lifecycle import AUTO_APPROVE_AFTER_CHECK_OUT, NO_SHOW_AFTER_START, PartyRole, Transition
+from slivers.market.booking import effects
+from slivers.market.booking.service import BookingService
+from slivers.market.cover.service import offer_cover
 from slivers.market.models import Booking, RequestOccurrence
+from slivers.market.rules.lifecycle import (
+    AUTO_APPROVE_AFTER_CHECK_OUT,
+    NO_SHOW_AFTER_START,
+    PartyRole,
+    Transition,
+)
 
 log = get_logger(__name__)
 BATCH = 500

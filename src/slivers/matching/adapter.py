@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.models import Person
 from slivers.clock import to_london
-from slivers.market.candidate_service import Slot, search_slot
+from slivers.market.candidates.service import Slot, search_slot
 from slivers.market.models import SEATED_STATES, Booking, CareRequest, RequestOccurrence
 from slivers.scheduling import Candidate, FixedBooking, Instance, Request, Worker
 

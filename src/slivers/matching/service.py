@@ -11,7 +11,7 @@ from slivers.accounts.models import Worker
 from slivers.audit.service import record
 from slivers.clock import Clock
 from slivers.errors import Conflict, DomainError, Forbidden, NotFound
-from slivers.market.booking_service import BookingService
+from slivers.market.booking.service import BookingService
 from slivers.market.models import CareRequest, RequestOccurrence
 from slivers.matching.models import MatchingRun
 from slivers.matching.schemas import MatchingRunCreate, MatchingRunRead

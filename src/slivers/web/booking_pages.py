@@ -22,12 +22,12 @@ from slivers.config import Settings
 from slivers.errors import DomainError, InvalidInput
 from slivers.http.forms import GENERAL, Form, build, read_form
 from slivers.http.rendering import redirect, render
-from slivers.market.booking_service import BookingService
-from slivers.market.candidate_service import CandidateService
-from slivers.market.profiles import ProfileService
-from slivers.market.requests_service import RequestService
-from slivers.market.schemas_bookings import BookingCreate
-from slivers.market.schemas_requests import CandidateRead, RequestCreate
+from slivers.market.booking.schemas import BookingCreate
+from slivers.market.booking.service import BookingService
+from slivers.market.candidates.service import CandidateService
+from slivers.market.requests.schemas import CandidateRead, RequestCreate
+from slivers.market.requests.service import RequestService
+from slivers.market.workers.service import ProfileService
 from slivers.payments.budget_service import BudgetService
 from slivers.web.words import (
     TASK_WORDS,

@@ -19,8 +19,9 @@ from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, NotFound
 from slivers.http.forms import GENERAL, Form, read_form
 from slivers.http.rendering import redirect, render
-from slivers.market.booking_service import BookingService
-from slivers.market.lifecycle import (
+from slivers.market.booking.schemas import BookingRead
+from slivers.market.booking.service import BookingService
+from slivers.market.rules.lifecycle import (
     EDGES,
     BookingSnapshot,
     BookingState,
@@ -29,7 +30,6 @@ from slivers.market.lifecycle import (
     is_late_cancellation,
     late_cancellation_fee_pence,
 )
-from slivers.market.schemas_bookings import BookingRead
 from slivers.web.booking_pages import provide_booking_service
 from slivers.web.words import (
     STATUS_WORDS,

@@ -19,7 +19,7 @@ from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, Forbidden, NotFound
 from slivers.http.forms import Form, build, read_form
 from slivers.http.rendering import redirect, render
-from slivers.market.desk_service import DEMAND_DAYS, DeskService
+from slivers.market.desk.service import DEMAND_DAYS, DeskService
 from slivers.vetting.credential_controllers import provide_credentials, provide_decisions, provide_evidence
 from slivers.vetting.credentials import CredentialService
 from slivers.vetting.decisions import DecisionService

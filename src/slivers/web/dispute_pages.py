@@ -17,9 +17,9 @@ from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, Forbidden, NotFound
 from slivers.http.forms import Form, read_form
 from slivers.http.rendering import redirect, render
-from slivers.market.booking_service import BookingService
-from slivers.market.desk_service import DeskService
-from slivers.market.lifecycle import Transition
+from slivers.market.booking.service import BookingService
+from slivers.market.desk.service import DeskService
+from slivers.market.rules.lifecycle import Transition
 from slivers.web.booking_pages import provide_booking_service
 from slivers.web.desk_pages import provide_desk, require_coordinator
 from slivers.web.words import minutes_words, moment_words, pounds, when_words

@@ -18,12 +18,13 @@ from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, InvalidInput
 from slivers.http.forms import GENERAL, Form, build, read_form
 from slivers.http.rendering import redirect, render
-from slivers.market.availability_service import AvailabilityService
-from slivers.market.booking_service import BookingService
-from slivers.market.controllers_workers import provide_availability, provide_profiles
-from slivers.market.lifecycle import cost_pence
-from slivers.market.profiles import ProfileService
-from slivers.market.schemas_availability import WeeklyCreate, WindowCreate
+from slivers.market.availability.controllers import provide_availability
+from slivers.market.availability.schemas import WeeklyCreate, WindowCreate
+from slivers.market.availability.service import AvailabilityService
+from slivers.market.booking.service import BookingService
+from slivers.market.rules.lifecycle import cost_pence
+from slivers.market.workers.controllers import provide_profiles
+from slivers.market.workers.service import ProfileService
 from slivers.vetting.catalogue import DEFAULT_POLICY
 from slivers.vetting.credential_controllers import provide_credentials, provide_evidence
 from slivers.vetting.credentials import CredentialService

@@ -11,7 +11,7 @@ from slivers.errors import Forbidden, NotFound
 from slivers.payments.expense_listing import ExpenseListing
 from tests.integration.conftest import ApiClient
 from tests.integration.market.conftest import Market, market, vet_directly
-from tests.integration.market.test_desk_service import actor_of, org_id
+from tests.integration.market.desk.test_desk_service import actor_of, org_id
 
 __all__ = ["market"]
 

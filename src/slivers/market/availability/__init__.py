@@ -1,0 +1,1 @@
+"""A worker's availability rules in the database and over HTTP."""

@@ -1,0 +1,1 @@
+"""Bookings: the use case of every lifecycle transition, who may make it, confirmation and its effects."""

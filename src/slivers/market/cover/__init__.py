@@ -1,0 +1,1 @@
+"""Cover when an occurrence loses a worker, and a person's approved reserve of workers."""

@@ -1,0 +1,37 @@
+"""HTTP for the market's view of a person: their approved reserve of workers for cover."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slivers.accounts.actor import Actor
+from slivers.clock import Clock
+from slivers.market.cover.reserve import ReserveRead, ReserveService, ReserveUpdate
+
+
+def provide_reserve(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> ReserveService:
+    return ReserveService(db_session, clock)
+
+
+class PersonReserveController(Controller):
+    path = "/api/v1/persons"
+    tags = ["persons"]
+    dependencies = {"reserve": Provide(provide_reserve, sync_to_thread=False)}
+
+    @put("/{person_id:uuid}/reserve", operation_id="setPersonReserve")
+    async def set_reserve(
+        self,
+        person_id: FromPath[uuid.UUID],
+        data: JSONBody[ReserveUpdate],
+        actor: NamedDependency[Actor],
+        reserve: NamedDependency[ReserveService],
+    ) -> ReserveRead:
+        """Set the person's approved reserve: workers offered cover after the preferred ones."""
+        return await reserve.replace(actor, person_id, data)

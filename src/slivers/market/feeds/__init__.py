@@ -1,0 +1,1 @@
+"""iCalendar feeds behind secret, revocable URLs."""

@@ -1,0 +1,1 @@
+"""Workers' market profiles and reliability strikes."""
