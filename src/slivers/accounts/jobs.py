@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from slivers.accounts.auth_service import AuthService
-from slivers.jobs.registry import JobContext, SweepJob
+from slivers.jobs.base import JobContext, SweepJob
 
 
 async def purge_expired_sessions(ctx: JobContext) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.models import Worker
 from slivers.errors import DomainError
-from slivers.jobs.registry import JobContext, SweepJob
+from slivers.jobs.base import JobContext, SweepJob
 from slivers.logs import get_logger
 from slivers.market import hooks as _hooks  # noqa: F401  (registers the market's handlers)
 from slivers.market.booking import effects

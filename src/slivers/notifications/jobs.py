@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from slivers.jobs.registry import JobContext, SweepJob
+from slivers.jobs.base import JobContext, SweepJob
 from slivers.notifications.service import send_due
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from slivers.jobs.registry import JobContext, SweepJob
+from slivers.jobs.base import JobContext, SweepJob
 from slivers.payments.connect_sync import reconcile_accounts, reserve_owed_transfers
 from slivers.payments.provider_actions import run_due_actions
 from slivers.payments.stripe_sync import reconcile

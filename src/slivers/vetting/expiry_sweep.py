@@ -21,7 +21,7 @@ from sqlalchemy import or_, select
 from slivers.accounts.models import Worker
 from slivers.audit.service import record
 from slivers.clock import to_london
-from slivers.jobs.registry import JobContext
+from slivers.jobs.base import JobContext
 from slivers.vetting.eligibility import lapse_instant
 from slivers.vetting.expiry import CREDENTIAL_WARNING_DAYS, credential_expiry_notices
 from slivers.vetting.hooks import worker_lost

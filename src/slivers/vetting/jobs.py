@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from slivers.jobs.registry import SweepJob
+from slivers.jobs.base import SweepJob
 from slivers.vetting.expiry_sweep import sweep_credential_expiry
 from slivers.vetting.oversight_sweeps import sweep_evidence, sweep_supervision
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.models import Worker
 from slivers.audit.service import record
 from slivers.clock import to_london
-from slivers.jobs.registry import JobContext
+from slivers.jobs.base import JobContext
 from slivers.vetting.evidence import delete_evidence, evidence_store
 from slivers.vetting.expiry import SUPERVISION_WARNING_DAYS, evidence_due_for_deletion, supervision_notices
 from slivers.vetting.models import Credential, SupervisionNotice
