@@ -10,10 +10,10 @@ from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import SESSION_COOKIE, Actor
 from slivers.accounts.auth_service import GENERIC_LOGIN_FAILURE, AuthService, SignedIn
+from slivers.accounts.deps import provide_auth_service, provide_org_service, provide_person_service
 from slivers.accounts.org_service import OrganisationService
 from slivers.accounts.person_service import PersonService
 from slivers.accounts.schemas import (
@@ -35,30 +35,9 @@ from slivers.accounts.schemas import (
     TokenCreated,
     TokenRead,
 )
-from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.http.problems import problem
 from slivers.http.transaction import mark_commit_anyway
-
-
-def provide_auth_service(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> AuthService:
-    return AuthService(db_session, clock, session_days=settings.session_days)
-
-
-def provide_person_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> PersonService:
-    return PersonService(db_session, clock)
-
-
-def provide_org_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> OrganisationService:
-    return OrganisationService(db_session, clock)
 
 
 def session_cookie(signed_in: SignedIn, settings: Settings) -> Cookie:

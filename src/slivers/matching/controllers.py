@@ -6,18 +6,11 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
+from slivers.matching.deps import provide_matching
 from slivers.matching.schemas import MatchingRunCreate, MatchingRunRead
 from slivers.matching.service import MatchingService, run_read
-
-
-def provide_matching(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> MatchingService:
-    return MatchingService(db_session, clock)
 
 
 class MatchingController(Controller):

@@ -10,29 +10,16 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
 from slivers.http.rendering import csrf_token_of, navigation_for
 from slivers.payments.budget_service import BudgetService
+from slivers.payments.deps import provide_budget_service, provide_statement_service
 from slivers.payments.schemas import BudgetCreate, BudgetRead, TopUpCreate, TopUpRead
 from slivers.payments.statement_service import StatementService
 
 PeriodFrom = Annotated[date | None, QueryParameter(name="from", description="First day (Europe/London)")]
 PeriodTo = Annotated[date | None, QueryParameter(name="to", description="Day after the last (exclusive)")]
-
-
-def provide_budget_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> BudgetService:
-    return BudgetService(db_session, clock)
-
-
-def provide_statement_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> StatementService:
-    return StatementService(db_session, clock)
 
 
 class BudgetController(Controller):

@@ -9,11 +9,9 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
-from slivers.config import Settings
+from slivers.payments.deps import provide_expense_service
 from slivers.payments.expense_service import ExpenseService
 from slivers.payments.schemas import (
     ExpenseClaimCreate,
@@ -23,14 +21,6 @@ from slivers.payments.schemas import (
     OrgExpensesTopUp,
     ReceiptRead,
 )
-
-
-def provide_expense_service(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> ExpenseService:
-    return ExpenseService(db_session, clock, settings.data_dir)
 
 
 class ExpenseController(Controller):

@@ -7,19 +7,12 @@ import uuid
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
 from slivers.payments.budget_controllers import PeriodFrom, PeriodTo
+from slivers.payments.deps import provide_payout_service
 from slivers.payments.payouts import PayoutService
 from slivers.payments.schemas import PayoutRunRead
-
-
-def provide_payout_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> PayoutService:
-    return PayoutService(db_session, clock)
 
 
 class PayoutController(Controller):

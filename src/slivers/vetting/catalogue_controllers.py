@@ -7,18 +7,11 @@ import uuid
 from litestar import Controller, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
 from slivers.vetting.catalogue_edits import CatalogueService
+from slivers.vetting.deps import provide_catalogue
 from slivers.vetting.schemas import CatalogueEdit, CatalogueRead
-
-
-def provide_catalogue(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> CatalogueService:
-    return CatalogueService(db_session, clock)
 
 
 class CatalogueController(Controller):

@@ -7,19 +7,21 @@ import uuid
 from dataclasses import dataclass
 
 from litestar import Controller, Response, get, post
-from litestar.datastructures import State, UploadFile
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
-from slivers.config import Settings
-from slivers.http.deps import wiring_of
 from slivers.vetting.credentials import CredentialService
 from slivers.vetting.decisions import DecisionService
-from slivers.vetting.evidence import EvidenceService, evidence_store
+from slivers.vetting.deps import (
+    provide_credentials,
+    provide_decisions,
+    provide_evidence,
+    provide_status_checks,
+)
+from slivers.vetting.evidence import EvidenceService
 from slivers.vetting.schemas import (
     CredentialRead,
     CredentialSubmit,
@@ -41,33 +43,6 @@ MAX_UPLOAD_REQUEST_BYTES = MAX_EVIDENCE_BYTES + 64 * 1024
 @dataclass
 class EvidenceUpload:
     file: UploadFile
-
-
-def provide_credentials(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> CredentialService:
-    return CredentialService(db_session, clock)
-
-
-def provide_decisions(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> DecisionService:
-    return DecisionService(db_session, clock)
-
-
-def provide_status_checks(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> StatusCheckService:
-    return StatusCheckService(db_session, clock)
-
-
-def provide_evidence(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-    state: State,
-) -> EvidenceService:
-    return EvidenceService(db_session, clock, evidence_store(settings, wiring_of(state)))
 
 
 class CredentialController(Controller):

@@ -17,6 +17,7 @@ from slivers.accounts.actor import Actor
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.vetting.checks import vetted_for_public, worker_eligibility
+from slivers.vetting.deps import provide_oversight, provide_standing
 from slivers.vetting.oversight import OversightService
 from slivers.vetting.schemas import (
     Decision,
@@ -33,20 +34,6 @@ from slivers.vetting.schemas import (
 from slivers.vetting.workers import WorkerStandingService
 
 WorkerId = FromPath[uuid.UUID]
-
-
-def provide_standing(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> WorkerStandingService:
-    return WorkerStandingService(db_session, clock, supervision_days=settings.supervision_days)
-
-
-def provide_oversight(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> OversightService:
-    return OversightService(db_session, clock)
 
 
 class WorkerVettingController(Controller):

@@ -11,7 +11,8 @@ from litestar.params import QueryParameter
 
 from slivers.accounts.actor import SESSION_COOKIE, Actor
 from slivers.accounts.auth_service import GENERIC_LOGIN_FAILURE, AuthService, normalise_email
-from slivers.accounts.controllers import client_ip, provide_auth_service, session_cookie
+from slivers.accounts.controllers import client_ip, session_cookie
+from slivers.accounts.deps import provide_auth_service
 from slivers.accounts.models import AccountType
 from slivers.accounts.passwords import check_password_rules
 from slivers.accounts.schemas import LoginRequest, RegisterRequest

@@ -11,11 +11,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from slivers.accounts.actor import Actor
-from slivers.accounts.controllers import provide_person_service
+from slivers.accounts.deps import provide_person_service
 from slivers.accounts.person_service import PersonService
 from slivers.http.rendering import render
-from slivers.payments.budget_controllers import provide_budget_service, provide_statement_service
 from slivers.payments.budget_service import BudgetService
+from slivers.payments.deps import provide_budget_service, provide_statement_service
 from slivers.payments.statement_service import StatementService
 from slivers.web.words import day_words, pounds
 

@@ -20,13 +20,18 @@ from slivers.errors import DomainError, Forbidden, NotFound
 from slivers.http.forms import Form, build, read_form
 from slivers.http.rendering import redirect, render
 from slivers.market.desk.service import DEMAND_DAYS, DeskService
-from slivers.vetting.credential_controllers import provide_credentials, provide_decisions, provide_evidence
 from slivers.vetting.credentials import CredentialService
 from slivers.vetting.decisions import DecisionService
+from slivers.vetting.deps import (
+    provide_credentials,
+    provide_decisions,
+    provide_evidence,
+    provide_oversight,
+    provide_standing,
+)
 from slivers.vetting.evidence import EvidenceService
 from slivers.vetting.oversight import OversightService
 from slivers.vetting.schemas import Decision, QueueItem, Reinstate, SupervisionCreate, Verify
-from slivers.vetting.worker_controllers import provide_oversight, provide_standing
 from slivers.vetting.workers import WorkerStandingService
 from slivers.web.words import (
     CREDENTIAL_STATUS_WORDS,

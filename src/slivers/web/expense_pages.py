@@ -12,13 +12,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
 from slivers.errors import DomainError, InvalidInput, NotFound
 from slivers.http.forms import GENERAL, Form, read_form
 from slivers.http.rendering import redirect, render
-from slivers.payments.expense_controllers import provide_expense_service
+from slivers.payments.deps import provide_expense_listing, provide_expense_service
 from slivers.payments.expense_listing import ClaimListed, ExpenseListing
 from slivers.payments.expense_service import ExpenseService
 from slivers.payments.expenses import MILEAGE_RATE_PENCE_PER_MILE, mileage_pence
@@ -36,10 +35,6 @@ CLAIM_STATUS_WORDS = {
     "rejected": "Not approved",
 }
 RECENT_CLAIMS = 30
-
-
-def provide_expense_listing(db_session: NamedDependency[AsyncSession]) -> ExpenseListing:
-    return ExpenseListing(db_session)
 
 
 def _item_words(item: ExpenseItemRead) -> str:

@@ -22,7 +22,7 @@ from slivers.errors import DomainError
 from slivers.http.forms import Form, build, read_form
 from slivers.http.rendering import redirect, render
 from slivers.market.models import CareRequest, RequestOccurrence
-from slivers.matching.controllers import provide_matching
+from slivers.matching.deps import provide_matching
 from slivers.matching.models import MatchingRun
 from slivers.matching.schemas import MAX_HORIZON, MatchingRunCreate
 from slivers.matching.service import MatchingService

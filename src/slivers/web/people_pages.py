@@ -10,7 +10,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter
 
 from slivers.accounts.actor import Actor
-from slivers.accounts.controllers import provide_person_service
+from slivers.accounts.deps import provide_person_service
 from slivers.accounts.guards import PERMISSION_WORDS
 from slivers.accounts.models import CirclePermission
 from slivers.accounts.person_service import PersonService

@@ -26,8 +26,8 @@ from slivers.market.rules.lifecycle import cost_pence
 from slivers.market.workers.controllers import provide_profiles
 from slivers.market.workers.service import ProfileService
 from slivers.vetting.catalogue import DEFAULT_POLICY
-from slivers.vetting.credential_controllers import provide_credentials, provide_evidence
 from slivers.vetting.credentials import CredentialService
+from slivers.vetting.deps import provide_credentials, provide_evidence
 from slivers.vetting.evidence import EvidenceService
 from slivers.vetting.schemas import CredentialSubmit
 from slivers.vetting.uploads import MAX_EVIDENCE_BYTES

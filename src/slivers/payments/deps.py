@@ -1,0 +1,44 @@
+"""The payments services for a request: the one set of providers the API controllers and the pages share."""
+
+from __future__ import annotations
+
+from litestar.di import NamedDependency
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slivers.clock import Clock
+from slivers.config import Settings
+from slivers.payments.budget_service import BudgetService
+from slivers.payments.expense_listing import ExpenseListing
+from slivers.payments.expense_service import ExpenseService
+from slivers.payments.payouts import PayoutService
+from slivers.payments.statement_service import StatementService
+
+
+def provide_budget_service(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> BudgetService:
+    return BudgetService(db_session, clock)
+
+
+def provide_statement_service(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> StatementService:
+    return StatementService(db_session, clock)
+
+
+def provide_payout_service(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> PayoutService:
+    return PayoutService(db_session, clock)
+
+
+def provide_expense_service(
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> ExpenseService:
+    return ExpenseService(db_session, clock, settings.data_dir)
+
+
+def provide_expense_listing(db_session: NamedDependency[AsyncSession]) -> ExpenseListing:
+    return ExpenseListing(db_session)

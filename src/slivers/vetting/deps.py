@@ -1,0 +1,65 @@
+"""The vetting services for a request: the one set of providers the API controllers and the pages share."""
+
+from __future__ import annotations
+
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from slivers.clock import Clock
+from slivers.config import Settings
+from slivers.http.deps import wiring_of
+from slivers.vetting.catalogue_edits import CatalogueService
+from slivers.vetting.credentials import CredentialService
+from slivers.vetting.decisions import DecisionService
+from slivers.vetting.evidence import EvidenceService, evidence_store
+from slivers.vetting.oversight import OversightService
+from slivers.vetting.status_checks import StatusCheckService
+from slivers.vetting.workers import WorkerStandingService
+
+
+def provide_credentials(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> CredentialService:
+    return CredentialService(db_session, clock)
+
+
+def provide_decisions(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> DecisionService:
+    return DecisionService(db_session, clock)
+
+
+def provide_status_checks(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> StatusCheckService:
+    return StatusCheckService(db_session, clock)
+
+
+def provide_evidence(
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+    state: State,
+) -> EvidenceService:
+    return EvidenceService(db_session, clock, evidence_store(settings, wiring_of(state)))
+
+
+def provide_standing(
+    db_session: NamedDependency[AsyncSession],
+    clock: NamedDependency[Clock],
+    settings: NamedDependency[Settings],
+) -> WorkerStandingService:
+    return WorkerStandingService(db_session, clock, supervision_days=settings.supervision_days)
+
+
+def provide_oversight(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> OversightService:
+    return OversightService(db_session, clock)
+
+
+def provide_catalogue(
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+) -> CatalogueService:
+    return CatalogueService(db_session, clock)
