@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 
 from slivers.clock import Clock
 from slivers.config import Settings
+from slivers.gateways.channels import Mailer, SmsSender
 from slivers.http.csrf import BearerAwareCSRFMiddleware
 from slivers.http.deps import (
     provide_actor,
@@ -30,7 +31,6 @@ from slivers.http.deps import (
 from slivers.http.problems import EXCEPTION_HANDLERS
 from slivers.http.transaction import TransactionMiddleware
 from slivers.logs import configure_logging
-from slivers.notifications.channels import Mailer, SmsSender
 from slivers.wiring import Wiring
 
 WEB_DIR = Path(__file__).parent / "web"

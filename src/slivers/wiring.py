@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from slivers.clock import Clock, SystemClock
 from slivers.config import Settings
 from slivers.db.engine import create_engine, create_session_maker
-from slivers.notifications.channels import LoggingSmsSender, Mailer, SmsSender, SmtpMailer
+from slivers.gateways.channels import LoggingSmsSender, Mailer, SmsSender, SmtpMailer
+from slivers.gateways.stripe import StripeGateway
 
 
 @dataclass
@@ -26,7 +27,9 @@ class Wiring:
     session_maker: async_sessionmaker[AsyncSession]
     mailer: Mailer | None
     sms: SmsSender | None
-    extras: dict[str, object] = field(default_factory=dict)
+    # Stripe, when payments go through it: a test puts a fake here; else built from the settings on
+    # first use (slivers.payments.stripe_access), since most processes never call Stripe.
+    stripe_gateway: StripeGateway | None = None
 
     @classmethod
     def build(

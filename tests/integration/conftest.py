@@ -14,7 +14,7 @@ from litestar import Litestar
 from slivers.app import create_app
 from slivers.clock import FrozenClock
 from slivers.config import Settings
-from slivers.notifications.channels import InMemoryMailer
+from slivers.gateways.channels import InMemoryMailer
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)

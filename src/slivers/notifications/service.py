@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.models import User
 from slivers.clock import Clock
 from slivers.db.engine import dialect_name
-from slivers.notifications.channels import Mailer, SmsSender
+from slivers.gateways.channels import Mailer, SmsSender
 from slivers.notifications.models import OutboxMessage
 from slivers.notifications.templates import render
 

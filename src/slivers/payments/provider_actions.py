@@ -31,7 +31,7 @@ from slivers.payments.providers import (
     StripeProvider,
     saved_card_charge_due_at,
 )
-from slivers.payments.stripe_sync import stripe_gateway
+from slivers.payments.stripe_access import stripe_gateway
 from slivers.wiring import Wiring
 
 log = get_logger(__name__)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import anyio.to_thread
-import stripe
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,44 +18,17 @@ from uuid_utils.compat import uuid7
 from slivers.clock import Clock
 from slivers.db.engine import dialect_name
 from slivers.logs import get_logger
+from slivers.payments.card_setup import apply_setup
+from slivers.payments.connect_sync import apply_account
 from slivers.payments.models import CardPayment, StripeEvent
-from slivers.payments.stripe_gateway import (
-    ConnectAccountState,
-    IntentResult,
-    SetupState,
-    StripeClientGateway,
-    StripeGateway,
-    make_stripe_client,
-)
+from slivers.payments.stripe_access import read_account, read_intent, read_setup, stripe_gateway
+from slivers.payments.stripe_gateway import IntentResult
 from slivers.payments.webhooks import WebhookEvent
 from slivers.wiring import Wiring
 
 log = get_logger(__name__)
-GATEWAY_KEY = "payments.stripe_gateway"
 RECONCILE_WINDOW = timedelta(days=14)
 _FINAL = frozenset({"succeeded", "canceled", "refunded"})
-
-
-def stripe_gateway(wiring: Wiring) -> StripeGateway | None:
-    """The wiring's Stripe gateway: an injected one (tests), else one built from the settings, else None."""
-    found = wiring.extras.get(GATEWAY_KEY)
-    if found is not None:
-        return found  # type: ignore[return-value]
-    settings = wiring.settings
-    if settings.payment_provider != "stripe" or not settings.stripe_api_key:
-        return None
-    gateway = StripeClientGateway(
-        make_stripe_client(settings.stripe_api_key, api_base=settings.stripe_api_base)
-    )
-    wiring.extras[GATEWAY_KEY] = gateway
-    return gateway
-
-
-async def read_intent(gateway: StripeGateway, intent_id: str) -> IntentResult | None:
-    try:
-        return await anyio.to_thread.run_sync(gateway.retrieve_intent, intent_id)
-    except stripe.InvalidRequestError:
-        return None  # not one of ours, or deleted in test mode
 
 
 async def apply_intent(session: AsyncSession, clock: Clock, intent: IntentResult) -> bool:
@@ -100,25 +71,8 @@ async def store_event(session: AsyncSession, clock: Clock, event: WebhookEvent) 
     return await session.get(StripeEvent, inserted)
 
 
-async def read_setup(gateway: StripeGateway, setup_intent_id: str) -> SetupState | None:
-    try:
-        return await anyio.to_thread.run_sync(gateway.retrieve_setup, setup_intent_id)
-    except stripe.InvalidRequestError:
-        return None
-
-
-async def read_account(gateway: StripeGateway, account_id: str) -> ConnectAccountState | None:
-    try:
-        return await anyio.to_thread.run_sync(gateway.retrieve_account, account_id)
-    except (stripe.InvalidRequestError, stripe.PermissionError):
-        return None  # not one of ours (or no longer connected to us)
-
-
 async def receive_event(wiring: Wiring, session: AsyncSession, clock: Clock, event: WebhookEvent) -> str:
     """Store and process one verified event, once. Returns what was done, for the response and logs."""
-    from slivers.payments.card_setup import apply_setup
-    from slivers.payments.connect_sync import apply_account
-
     intent = setup = account = None
     gateway = stripe_gateway(wiring)
     # Objects are re-read before any database work (no lock held during the call).

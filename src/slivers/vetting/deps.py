@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.clock import Clock
 from slivers.config import Settings
-from slivers.http.deps import wiring_of
 from slivers.vetting.catalogue_edits import CatalogueService
 from slivers.vetting.credentials import CredentialService
 from slivers.vetting.decisions import DecisionService
@@ -40,9 +38,8 @@ def provide_evidence(
     db_session: NamedDependency[AsyncSession],
     clock: NamedDependency[Clock],
     settings: NamedDependency[Settings],
-    state: State,
 ) -> EvidenceService:
-    return EvidenceService(db_session, clock, evidence_store(settings, wiring_of(state)))
+    return EvidenceService(db_session, clock, evidence_store(settings))
 
 
 def provide_standing(

@@ -17,17 +17,10 @@ from slivers.vetting.credentials import credential_for_update
 from slivers.vetting.models import Credential
 from slivers.vetting.schemas import EvidenceRead
 from slivers.vetting.uploads import EvidenceStore, FileEvidenceStore, UploadRejected, store_evidence
-from slivers.wiring import Wiring
-
-EVIDENCE_STORE_KEY = "vetting.evidence_store"
 
 
-def evidence_store(settings: Settings, wiring: Wiring | None = None) -> EvidenceStore:
-    """The configured store: one put in `wiring.extras` (tests may), else files under the data folder."""
-    if wiring is not None:
-        store = wiring.extras.get(EVIDENCE_STORE_KEY)
-        if store is not None:
-            return store  # type: ignore[return-value]
+def evidence_store(settings: Settings) -> EvidenceStore:
+    """The configured store: files under the data folder."""
     return FileEvidenceStore(settings.evidence_dir)
 
 

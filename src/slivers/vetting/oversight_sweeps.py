@@ -117,7 +117,7 @@ async def sweep_evidence(ctx: JobContext) -> int:
         )
         .with_for_update()
     )
-    store = evidence_store(ctx.wiring.settings, ctx.wiring)
+    store = evidence_store(ctx.wiring.settings)
     changed = 0
     for credential in rows:
         uploaded = credential.evidence_uploaded_at or credential.submitted_at

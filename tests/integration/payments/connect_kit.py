@@ -17,7 +17,6 @@ from slivers.payments import ledger
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.fake_gateway import InMemoryStripeGateway
 from slivers.payments.models import PaymentAction, WorkerPayoutAccount
-from slivers.payments.stripe_sync import GATEWAY_KEY
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
 from tests.integration.payments import test_stripe_flow as flow
 from tests.integration.payments.conftest import BudgetMaker, Household
@@ -126,7 +125,7 @@ async def make_kit(
     gateway: InMemoryStripeGateway | None = None,
 ) -> ConnectKit:
     gateway = gateway or InMemoryStripeGateway()
-    app.state.wiring.extras[GATEWAY_KEY] = gateway
+    app.state.wiring.stripe_gateway = gateway
     coordinator = await org_staff("Stevenage Crossroads", "charity")
     org_id = coordinator.user["organisations"][0]["id"]
     return ConnectKit(app, gateway, coordinator, org_id, funded_budget, household, webhook)

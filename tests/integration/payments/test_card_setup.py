@@ -13,7 +13,6 @@ from litestar import Litestar
 from slivers.clock import FrozenClock
 from slivers.payments.fake_gateway import InMemoryStripeGateway
 from slivers.payments.stripe_gateway import SetupResult
-from slivers.payments.stripe_sync import GATEWAY_KEY
 from tests.integration.conftest import Factory, assert_problem
 from tests.integration.payments.conftest import Household
 from tests.integration.payments.transaction_probe import open_transactions
@@ -51,7 +50,7 @@ async def test_card_setup_calls_stripe_with_no_transaction_open_and_returns_one_
     app: Litestar, household: Household, database_url: str, clock: FrozenClock
 ) -> None:
     gateway = ProbingGateway(database_url)
-    app.state.wiring.extras[GATEWAY_KEY] = gateway
+    app.state.wiring.stripe_gateway = gateway
     budget_id = await self_funded_budget(household)
     path = f"/api/v1/budgets/{budget_id}/card-setup"
 
@@ -83,7 +82,7 @@ async def test_card_setup_refuses_before_calling_stripe(
     app: Litestar, household: Household, database_url: str, user: Factory
 ) -> None:
     gateway = ProbingGateway(database_url)
-    app.state.wiring.extras[GATEWAY_KEY] = gateway
+    app.state.wiring.stripe_gateway = gateway
     budget_id = await self_funded_budget(household)
     path = f"/api/v1/budgets/{budget_id}/card-setup"
     assert_problem(await (await user("carer")).post(path), 404)  # a stranger

@@ -20,7 +20,6 @@ from slivers.payments import ledger
 from slivers.payments.fake_gateway import FakeStripeError, InMemoryStripeGateway
 from slivers.payments.models import PaymentAction, WorkerPayoutAccount
 from slivers.payments.stripe_gateway import IntentResult, StripeClientGateway, make_stripe_client
-from slivers.payments.stripe_sync import GATEWAY_KEY
 from tests.integration.conftest import ApiClient, Factory, StaffFactory, assert_problem
 from tests.integration.payments import test_stripe_flow as flow
 from tests.integration.payments.conftest import BudgetMaker, Household, confirmed_card_booking
@@ -119,7 +118,7 @@ async def test_an_approved_booking_pays_a_connect_worker_by_exactly_one_transfer
     client = make_stripe_client(
         "sk_test_fake", api_base=fake_stripe.url, max_network_retries=0, http_client=http
     )
-    wiring.extras[GATEWAY_KEY] = StripeClientGateway(client)  # gives up after half a second, no retries
+    wiring.stripe_gateway = StripeClientGateway(client)  # gives up after half a second, no retries
     coordinator = await org_staff("Stevenage Crossroads", "charity")
     org_id = coordinator.user["organisations"][0]["id"]
     worker_id = await self_employed(app, await user("worker"), organisation=org_id)
@@ -188,7 +187,7 @@ async def test_the_fifth_failure_tells_the_coordinators_of_the_workers_organisat
     household: Household,
 ) -> None:
     wiring = app.state.wiring
-    wiring.extras[GATEWAY_KEY] = DecliningGateway()
+    wiring.stripe_gateway = DecliningGateway()
     first = await org_staff("Stevenage Crossroads", "charity")
     second = await org_staff("Stevenage Crossroads", "charity")
     await org_staff("Another Charity", "charity")
