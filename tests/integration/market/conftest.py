@@ -46,8 +46,12 @@ def profile_body(**changes: Any) -> dict[str, Any]:
     return body | changes
 
 
-def add_credentials(session: Any, worker_id: uuid.UUID, now: dt.datetime) -> None:
-    """Every credential of the catalogue, verified, issued on 1 June 2026."""
+def add_credentials(
+    session: Any, worker_id: uuid.UUID, now: dt.datetime, *, issued_on: dt.date = ISSUED
+) -> None:
+    """Every credential of the catalogue, verified, issued on 1 June 2026 unless `issued_on` says.
+
+    A test on the real clock passes a date relative to it: a fixed one lapses as the years go by."""
     for ctype in DEFAULT_POLICY.credential_types:
         for _ in range(ctype.required_count):
             session.add(
@@ -55,7 +59,7 @@ def add_credentials(session: Any, worker_id: uuid.UUID, now: dt.datetime) -> Non
                     worker_id=worker_id,
                     type_code=ctype.code,
                     status="verified",
-                    issued_on=ISSUED,
+                    issued_on=issued_on,
                     submitted_at=now,
                     decided_at=now,
                     certificate_number=DBS_NUMBER,

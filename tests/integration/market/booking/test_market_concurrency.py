@@ -172,7 +172,12 @@ class Seed:
                         end_at=self.start + timedelta(days=2),
                     )
                 )
-                add_credentials(session, worker.id, self.wiring.clock.now())
+                add_credentials(
+                    session,
+                    worker.id,
+                    self.wiring.clock.now(),
+                    issued_on=(self.wiring.clock.now() - timedelta(days=120)).date(),
+                )
                 ids.append(worker.id)
             return ids
 
