@@ -127,6 +127,9 @@ def create_app(
             description="Book vetted care workers and volunteer sitters for short slots of time.",
         ),
         lifespan=[lifespan],
+        # Logging is configured by slivers.logs alone: Litestar's own config would replace the root
+        # handler (and with it the redaction), and our 500 handler already logs every unhandled error.
+        logging_config=None,
         debug=settings.debug,
     )
     app.state.wiring = wiring

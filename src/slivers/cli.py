@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from slivers.cli_environment import command_wiring
-from slivers.config import Settings
-from slivers.logs import configure_logging
+from slivers.config import Settings, log_json_from_env
+from slivers.logs import configure_logging, get_logger
 from slivers.wiring import Wiring
 
 T = TypeVar("T")
+log = get_logger(__name__)
 
 
 def _run(work: Callable[[Wiring], Awaitable[T]]) -> T:
@@ -27,10 +28,29 @@ def _run(work: Callable[[Wiring], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
-@click.group()
+class LoggedGroup(click.Group):
+    """A command that fails unexpectedly is logged like a web or job failure (through the redaction,
+    without locals), not left to Python's bare traceback, and exits with status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            log.error(
+                "cli.command_failed",
+                command=ctx.invoked_subcommand,  # its arguments may be an email address or a name
+                error_type=type(error).__name__,
+                exc_info=error,
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=LoggedGroup)
 def main() -> None:
     """Slivers: a local labour market for short slots of care."""
-    configure_logging()
+    configure_logging(json=log_json_from_env())
 
 
 @main.command()
@@ -52,6 +72,8 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         proxy_headers=True,
         log_level="info",
+        # uvicorn's own logging config would bypass the redaction; its loggers render through ours
+        log_config=None,
     )
 
 

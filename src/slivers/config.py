@@ -20,6 +20,11 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def log_json_from_env() -> bool:
+    """SLIVERS_LOG_JSON, read without the rest of the settings (the CLI logs before it loads them)."""
+    return _bool("SLIVERS_LOG_JSON", False)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str
@@ -75,7 +80,7 @@ class Settings:
             "stripe_webhook_secret": os.environ.get("SLIVERS_STRIPE_WEBHOOK_SECRET") or None,
             "stripe_api_base": os.environ.get("SLIVERS_STRIPE_API_BASE") or None,
             "debug": _bool("SLIVERS_DEBUG", False),
-            "log_json": _bool("SLIVERS_LOG_JSON", False),
+            "log_json": log_json_from_env(),
             "supervision_days": int(os.environ.get("SLIVERS_SUPERVISION_DAYS", "91")),
             "evidence_retention_days": int(os.environ.get("SLIVERS_EVIDENCE_RETENTION_DAYS", "183")),
             "extra": _extra_from_env(),

@@ -35,7 +35,9 @@ def _json_loads(text: str | bytes) -> Any:
 
 
 _decode = msgspec.json.Decoder().decode
-_JSON = {"json_deserializer": _json_loads}
+# hide_parameters: a database error's message would otherwise quote the statement's values (a
+# person's needs, an address) into the traceback that is logged.
+_ENGINE_OPTIONS: dict[str, Any] = {"json_deserializer": _json_loads, "hide_parameters": True}
 
 
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
@@ -56,12 +58,12 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
             module=one_trip_dbapi(),
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
             **pooling,
-            **_JSON,
+            **_ENGINE_OPTIONS,
         )
         _configure_sqlite(engine)
         return engine
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True, **_JSON
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True, **_ENGINE_OPTIONS
     )
 
 

@@ -144,7 +144,13 @@ def dbapi_error_handler(request: Request[Any, Any, Any], exc: DBAPIError) -> Res
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.error("http.unhandled_error", error_type=type(exc).__name__, exc_info=exc)
+    log.error(
+        "http.unhandled_error",
+        error_type=type(exc).__name__,
+        method=request.method,
+        path=request.url.path,
+        exc_info=exc,
+    )
     if is_page_request(request):
         return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)
     return problem(

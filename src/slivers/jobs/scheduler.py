@@ -27,7 +27,7 @@ def build_scheduler(wiring: Wiring, jobs: list[SweepJob] | None = None) -> Async
     for job in jobs if jobs is not None else all_jobs():
         seconds = int(job.every.total_seconds())
         scheduler.add_job(
-            _guarded,
+            run_guarded,
             "interval",
             seconds=seconds,
             args=[wiring, job],
@@ -42,7 +42,8 @@ def build_scheduler(wiring: Wiring, jobs: list[SweepJob] | None = None) -> Async
     return scheduler
 
 
-async def _guarded(wiring: Wiring, job: SweepJob) -> None:
+async def run_guarded(wiring: Wiring, job: SweepJob) -> None:
+    """One run of a job as the scheduler makes it: a failure is logged (without secrets), not raised."""
     try:
         await run_once(wiring, job)
     except Exception as error:  # one failing sweep must not stop the others; it runs again next time
