@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
 from slivers.accounts.deps import provide_person_service
@@ -18,17 +17,18 @@ from slivers.accounts.models import CirclePermission
 from slivers.accounts.person_service import PersonService
 from slivers.accounts.schemas import PersonRead
 from slivers.clock import Clock, to_london
-from slivers.config import Settings
 from slivers.errors import DomainError, InvalidInput
 from slivers.http.forms import GENERAL, Form, build, read_form
 from slivers.http.rendering import redirect, render
 from slivers.market.booking.schemas import BookingCreate
 from slivers.market.booking.service import BookingService
 from slivers.market.candidates.service import CandidateService
+from slivers.market.deps import provide_bookings, provide_candidates, provide_profiles, provide_requests
 from slivers.market.requests.schemas import CandidateRead, RequestCreate
 from slivers.market.requests.service import RequestService
 from slivers.market.workers.service import ProfileService
 from slivers.payments.budget_service import BudgetService
+from slivers.payments.deps import provide_budget_service
 from slivers.web.words import (
     TASK_WORDS,
     day_words,
@@ -71,38 +71,6 @@ def _map_error(form: Form, error: DomainError) -> None:
     form.add_error(SERVICE_FIELDS.get(error.field or "", error.field or GENERAL), error.detail)
 
 
-def provide_request_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> RequestService:
-    return RequestService(db_session, clock)
-
-
-def provide_candidate_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> CandidateService:
-    return CandidateService(db_session, clock)
-
-
-def provide_booking_service(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> BookingService:
-    return BookingService(db_session, clock, settings)
-
-
-def provide_profile_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> ProfileService:
-    return ProfileService(db_session, clock)
-
-
-def provide_budget_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> BudgetService:
-    return BudgetService(db_session, clock)
-
-
 def vetted_words(check_level: str | None, issued_on: date | None) -> str | None:
     """'Vetted: enhanced DBS, 2025': all a service user may see of a criminal-record check."""
     if check_level is None or issued_on is None:
@@ -120,10 +88,10 @@ class BookingPages(Controller):
     include_in_schema = False
     dependencies = {
         "persons": Provide(provide_person_service, sync_to_thread=False),
-        "requests": Provide(provide_request_service, sync_to_thread=False),
-        "candidates": Provide(provide_candidate_service, sync_to_thread=False),
-        "bookings": Provide(provide_booking_service, sync_to_thread=False),
-        "profiles": Provide(provide_profile_service, sync_to_thread=False),
+        "requests": Provide(provide_requests, sync_to_thread=False),
+        "candidates": Provide(provide_candidates, sync_to_thread=False),
+        "bookings": Provide(provide_bookings, sync_to_thread=False),
+        "profiles": Provide(provide_profiles, sync_to_thread=False),
         "budgets": Provide(provide_budget_service, sync_to_thread=False),
     }
 

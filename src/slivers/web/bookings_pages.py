@@ -21,6 +21,7 @@ from slivers.http.forms import GENERAL, Form, read_form
 from slivers.http.rendering import redirect, render
 from slivers.market.booking.schemas import BookingRead
 from slivers.market.booking.service import BookingService
+from slivers.market.deps import provide_bookings
 from slivers.market.rules.lifecycle import (
     EDGES,
     BookingSnapshot,
@@ -30,7 +31,6 @@ from slivers.market.rules.lifecycle import (
     is_late_cancellation,
     late_cancellation_fee_pence,
 )
-from slivers.web.booking_pages import provide_booking_service
 from slivers.web.words import (
     STATUS_WORDS,
     WORKER_STATUS_WORDS,
@@ -133,7 +133,7 @@ class BookingsPages(Controller):
     path = "/bookings"
     tags = ["pages"]
     include_in_schema = False
-    dependencies = {"bookings": Provide(provide_booking_service, sync_to_thread=False)}
+    dependencies = {"bookings": Provide(provide_bookings, sync_to_thread=False)}
 
     @get("/", operation_id="pageMyBookings")
     async def mine(

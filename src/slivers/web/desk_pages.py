@@ -12,13 +12,13 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, Forbidden, NotFound
 from slivers.http.forms import Form, build, read_form
 from slivers.http.rendering import redirect, render
+from slivers.market.deps import provide_desk
 from slivers.market.desk.service import DEMAND_DAYS, DeskService
 from slivers.vetting.credentials import CredentialService
 from slivers.vetting.decisions import DecisionService
@@ -47,10 +47,6 @@ REASON_MESSAGES = {"reason": "Give a reason of 3 to 2,000 characters."}
 def require_coordinator(actor: Actor) -> None:
     if not actor.orgs_with_role("coordinator"):
         raise Forbidden("Only a coordinator can use the desk.", rule="needs_coordinator")
-
-
-def provide_desk(db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]) -> DeskService:
-    return DeskService(db_session, clock)
 
 
 class DeskPages(Controller):

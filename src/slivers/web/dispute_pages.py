@@ -18,10 +18,10 @@ from slivers.errors import DomainError, Forbidden, NotFound
 from slivers.http.forms import Form, read_form
 from slivers.http.rendering import redirect, render
 from slivers.market.booking.service import BookingService
+from slivers.market.deps import provide_bookings, provide_desk
 from slivers.market.desk.service import DeskService
 from slivers.market.rules.lifecycle import Transition
-from slivers.web.booking_pages import provide_booking_service
-from slivers.web.desk_pages import provide_desk, require_coordinator
+from slivers.web.desk_pages import require_coordinator
 from slivers.web.words import minutes_words, moment_words, pounds, when_words
 
 SETTLE_FIELDS = ("outcome", "reason")
@@ -45,7 +45,7 @@ class DisputePages(Controller):
     tags = ["pages"]
     include_in_schema = False
     dependencies = {
-        "bookings": Provide(provide_booking_service, sync_to_thread=False),
+        "bookings": Provide(provide_bookings, sync_to_thread=False),
         "desk": Provide(provide_desk, sync_to_thread=False),
     }
 

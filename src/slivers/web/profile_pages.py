@@ -16,8 +16,8 @@ from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, InvalidInput
 from slivers.http.forms import Form, build, read_form
 from slivers.http.rendering import redirect, render
+from slivers.market.deps import provide_profiles
 from slivers.market.rules.wages import NATIONAL_LIVING_WAGE, minimum_hourly_rate_pence
-from slivers.market.workers.controllers import provide_profiles
 from slivers.market.workers.schemas import WorkerProfileRead, WorkerProfileUpdate
 from slivers.market.workers.service import ProfileService
 from slivers.web.words import TASK_WORDS, day_words, minutes_words, pounds, tasks_in_words

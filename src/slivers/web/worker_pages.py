@@ -18,12 +18,11 @@ from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, InvalidInput
 from slivers.http.forms import GENERAL, Form, build, read_form
 from slivers.http.rendering import redirect, render
-from slivers.market.availability.controllers import provide_availability
 from slivers.market.availability.schemas import WeeklyCreate, WindowCreate
 from slivers.market.availability.service import AvailabilityService
 from slivers.market.booking.service import BookingService
+from slivers.market.deps import provide_availability, provide_bookings, provide_profiles
 from slivers.market.rules.lifecycle import cost_pence
-from slivers.market.workers.controllers import provide_profiles
 from slivers.market.workers.service import ProfileService
 from slivers.vetting.catalogue import DEFAULT_POLICY
 from slivers.vetting.credentials import CredentialService
@@ -31,7 +30,6 @@ from slivers.vetting.deps import provide_credentials, provide_evidence
 from slivers.vetting.evidence import EvidenceService
 from slivers.vetting.schemas import CredentialSubmit
 from slivers.vetting.uploads import MAX_EVIDENCE_BYTES
-from slivers.web.booking_pages import provide_booking_service
 from slivers.web.bookings_pages import booking_view
 from slivers.web.words import (
     CREDENTIAL_STATUS_WORDS,
@@ -92,7 +90,7 @@ class WorkerPages(Controller):
     dependencies = {
         "profiles": Provide(provide_profiles, sync_to_thread=False),
         "availability": Provide(provide_availability, sync_to_thread=False),
-        "bookings": Provide(provide_booking_service, sync_to_thread=False),
+        "bookings": Provide(provide_bookings, sync_to_thread=False),
         "credentials": Provide(provide_credentials, sync_to_thread=False),
         "evidence": Provide(provide_evidence, sync_to_thread=False),
     }

@@ -8,18 +8,11 @@ from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
 from slivers.market.availability.schemas import AvailabilityCreate, AvailabilityRead, AvailabilityRuleRead
 from slivers.market.availability.service import AvailabilityService
-
-
-def provide_availability(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> AvailabilityService:
-    return AvailabilityService(db_session, clock)
+from slivers.market.deps import provide_availability
 
 
 class AvailabilityController(Controller):

@@ -9,11 +9,8 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
-from slivers.config import Settings
 from slivers.market.booking.schemas import (
     BookingCancel,
     BookingCheckOut,
@@ -23,16 +20,8 @@ from slivers.market.booking.schemas import (
     BookingResolve,
 )
 from slivers.market.booking.service import BookingService
+from slivers.market.deps import provide_bookings
 from slivers.market.rules.lifecycle import Transition
-
-
-def provide_bookings(
-    db_session: NamedDependency[AsyncSession],
-    clock: NamedDependency[Clock],
-    settings: NamedDependency[Settings],
-) -> BookingService:
-    return BookingService(db_session, clock, settings)
-
 
 Bookings = NamedDependency[BookingService]
 BookingId = FromPath[uuid.UUID]

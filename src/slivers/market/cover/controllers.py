@@ -7,17 +7,10 @@ import uuid
 from litestar import Controller, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
 from slivers.market.cover.reserve import ReserveRead, ReserveService, ReserveUpdate
-
-
-def provide_reserve(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> ReserveService:
-    return ReserveService(db_session, clock)
+from slivers.market.deps import provide_reserve
 
 
 class PersonReserveController(Controller):

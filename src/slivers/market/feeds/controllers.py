@@ -8,17 +8,11 @@ from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
 from slivers.errors import NotFound
+from slivers.market.deps import provide_feeds
 from slivers.market.feeds.service import CalendarFeedRead, FeedService
-
-
-def provide_feeds(db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]) -> FeedService:
-    return FeedService(db_session, clock)
-
 
 Feeds = NamedDependency[FeedService]
 

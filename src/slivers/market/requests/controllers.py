@@ -9,25 +9,12 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.clock import Clock
 from slivers.market.candidates.service import CandidateService
+from slivers.market.deps import provide_candidates, provide_requests
 from slivers.market.requests.schemas import CandidatesRead, RequestCreate, RequestRead, WhyNotRead
 from slivers.market.requests.service import RequestService
-
-
-def provide_requests(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> RequestService:
-    return RequestService(db_session, clock)
-
-
-def provide_candidates(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> CandidateService:
-    return CandidateService(db_session, clock)
 
 
 class RequestController(Controller):

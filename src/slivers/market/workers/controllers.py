@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock
+from slivers.market.deps import provide_profiles
 from slivers.market.workers import reliability
 from slivers.market.workers.schemas import (
     ReliabilityRead,
@@ -20,12 +21,6 @@ from slivers.market.workers.schemas import (
     WorkerPublicRead,
 )
 from slivers.market.workers.service import ProfileService
-
-
-def provide_profiles(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
-) -> ProfileService:
-    return ProfileService(db_session, clock)
 
 
 class WorkerController(Controller):
