@@ -54,7 +54,13 @@ def normalise_email(raw: str) -> str:
 class SignedIn:
     user: User
     session_token: str
+    started_at: dt.datetime
     expires_at: dt.datetime
+
+    @property
+    def lifetime_seconds(self) -> int:
+        """How long the session lasts, which is how long its cookie should."""
+        return int((self.expires_at - self.started_at).total_seconds())
 
 
 class AuthService:
@@ -132,10 +138,11 @@ class AuthService:
 
     async def _start_session(self, user: User) -> SignedIn:
         token = new_secret()
-        expires_at = self.clock.now() + dt.timedelta(days=self.session_days)
+        started_at = self.clock.now()
+        expires_at = started_at + dt.timedelta(days=self.session_days)
         self.session.add(UserSession(user_id=user.id, token_hash=digest(token), expires_at=expires_at))
         await self.session.flush()
-        return SignedIn(user=user, session_token=token, expires_at=expires_at)
+        return SignedIn(user=user, session_token=token, started_at=started_at, expires_at=expires_at)
 
     async def logout(self, session_cookie: str | None) -> None:
         if session_cookie:

@@ -47,7 +47,10 @@ def session_cookie(signed_in: SignedIn, settings: Settings) -> Cookie:
         httponly=True,
         samesite="lax",
         secure=settings.cookie_secure,
-        expires=int(signed_in.expires_at.timestamp()),
+        # Both are seconds from now (Litestar writes `expires` as now + seconds), so the browser keeps
+        # the cookie exactly as long as the server keeps the session.
+        max_age=signed_in.lifetime_seconds,
+        expires=signed_in.lifetime_seconds,
         path="/",
     )
 
