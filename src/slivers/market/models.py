@@ -1,9 +1,8 @@
 """Database models of this domain (imported by slivers.db.models for Alembic and tests).
 
-The invariants live here as well as in the services: a booking's seat is unique per occurrence (a
-request is never filled by more workers than it needs), a worker has one open offer per occurrence,
-and on PostgreSQL an exclusion constraint (migration 0003) refuses two confirmed or in-progress
-bookings of one worker whose times overlap.
+The invariants are decided in `rules.invariants`; the constraints here (named there) are their last
+line of defence: a seat unique per occurrence, one open offer per worker and occurrence, and on
+PostgreSQL the exclusion constraint of migration 0003 on a worker's blocking bookings.
 """
 
 from __future__ import annotations
@@ -28,15 +27,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from slivers.db.base import AppendOnlyBase, Base, DateTimeUTC, JsonB
-
-# Booking states in which the worker's time is blocked (the exclusion constraint's predicate).
-BLOCKING_STATES = ("confirmed", "in_progress")
-# Booking states that hold one of the occurrence's seats.
-SEATED_STATES = ("confirmed", "in_progress", "completed", "approved", "disputed")
-
-EXCLUSION_CONSTRAINT = "ex_bookings_worker_no_overlap"
-SEAT_INDEX = "uq_bookings_occurrence_seat"
-OPEN_OFFER_INDEX = "uq_bookings_occurrence_worker_open"
+from slivers.market.rules.invariants import (
+    MAX_WORKERS_PER_VISIT,
+    OPEN_OFFER_INDEX,
+    OPEN_STATES,
+    SEAT_INDEX,
+    SEAT_RANGE,
+    status_in_sql,
+)
 
 
 class WorkerMarketProfile(Base):
@@ -139,7 +137,7 @@ class Booking(Base):
     __tablename__ = "bookings"
     __table_args__ = (
         CheckConstraint("end_at > start_at", name="ends_after_start"),
-        CheckConstraint("seat IS NULL OR (seat >= 1 AND seat <= 2)", name="seat_range"),
+        CheckConstraint(f"seat IS NULL OR (seat >= 1 AND seat <= {MAX_WORKERS_PER_VISIT})", name=SEAT_RANGE),
         Index(
             SEAT_INDEX,
             "occurrence_id",
@@ -153,8 +151,8 @@ class Booking(Base):
             "occurrence_id",
             "worker_id",
             unique=True,
-            sqlite_where=text("status IN ('proposed', 'confirmed', 'in_progress')"),
-            postgresql_where=text("status IN ('proposed', 'confirmed', 'in_progress')"),
+            sqlite_where=text(status_in_sql(OPEN_STATES)),
+            postgresql_where=text(status_in_sql(OPEN_STATES)),
         ),
         Index("ix_bookings_worker_start", "worker_id", "start_at"),
         # "Has this worker visited this person before?" for each candidate (migration 0003c).

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.models import Person
 from slivers.clock import to_london
 from slivers.market.candidates.service import Slot, search_slot
-from slivers.market.models import SEATED_STATES, Booking, CareRequest, RequestOccurrence
+from slivers.market.models import Booking, CareRequest, RequestOccurrence
+from slivers.market.rules.invariants import SEATED_STATES
 from slivers.scheduling import Candidate, FixedBooking, Instance, Request, Worker
 
 # Priority (design 6): a need that has waited longest, and an urgent same-day need, come first.

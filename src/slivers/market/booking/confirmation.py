@@ -1,13 +1,14 @@
 """Confirming a booking: the moment the market's invariants are decided (design 4.5 #1, #2, #6).
 
-In one transaction: lock the occurrence and then the worker (`SELECT ... FOR NO KEY UPDATE` on PostgreSQL:
-it serialises confirmations like FOR UPDATE but does not wait on the key-share locks that inserting the
-offer's foreign keys takes, which would deadlock two racing confirmations;
-SQLite transactions are already serialised by BEGIN IMMEDIATE), check there is a free seat, re-check
-every rule of 4.3 against committed data (vetting, suspension, pause, caps and the travel buffer to
-the worker's other visits), take the seat, spend any coordinator's override it relied on, and hold the
-money. The exclusion constraint and the
-unique seat index are the backstop if anything slips past; both become 409.
+The invariants themselves are written in `rules.invariants`; this is where they are applied to one
+booking. In one transaction: lock the occurrence and then the worker (`SELECT ... FOR NO KEY UPDATE`
+on PostgreSQL: it serialises confirmations like FOR UPDATE but does not wait on the key-share locks
+that inserting the offer's foreign keys takes, which would deadlock two racing confirmations; SQLite
+transactions are already serialised by BEGIN IMMEDIATE), check there is a free seat, re-check every
+rule of 4.3 for this worker against committed data (vetting, suspension, pause, caps and the travel
+buffer to the worker's other visits), take the seat, spend any coordinator's override it relied on,
+and hold the money. The exclusion constraint and the unique seat index are the backstop if anything
+slips past; both become 409.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from slivers.config import Settings
 from slivers.errors import Conflict
 from slivers.market.booking.effects import money_of
 from slivers.market.candidates.service import Slot, judge_worker
-from slivers.market.models import SEATED_STATES, Booking, CareRequest, RequestOccurrence
+from slivers.market.models import Booking, CareRequest, RequestOccurrence
+from slivers.market.rules.invariants import NO_DOUBLE_BOOKING, SEATED_STATES, free_seat
 from slivers.market.rules.lifecycle import BookingState
 from slivers.payments import booking_hooks
 from slivers.vetting.oversight import usable_overrides, use_override
@@ -66,16 +68,16 @@ async def confirm(
     now = clock.now()
     occurrence = await lock_occurrence(session, booking)
     await lock_worker(session, booking)
-    seats = set(
-        await session.scalars(
-            select(Booking.seat).where(
-                Booking.occurrence_id == occurrence.id,
-                Booking.status.in_(SEATED_STATES),
-                Booking.id != booking.id,
-            )
+    taken = await session.scalars(
+        select(Booking.seat).where(
+            Booking.occurrence_id == occurrence.id,
+            Booking.status.in_(SEATED_STATES),
+            Booking.id != booking.id,
         )
     )
-    if len(seats) >= occurrence.workers_needed:
+    seats = {seat for seat in taken if seat is not None}  # a seated booking always has its seat
+    seat = free_seat(seats, occurrence.workers_needed)
+    if seat is None:
         raise Conflict(
             "This visit already has all the workers it needs.", field="occurrence_id", rule="request_filled"
         )
@@ -92,7 +94,7 @@ async def confirm(
     failures = judgement.failures
     if accepted_by_worker:
         failures = [f for f in failures if f.rule not in WAIVED_ON_ACCEPT]
-    if any(f.rule == "overlap_with_travel" for f in failures):
+    if any(f.rule == NO_DOUBLE_BOOKING for f in failures):
         raise Conflict(
             "This worker is already booked at that time, or too close to it to travel between visits.",
             field="worker_id",
@@ -103,7 +105,7 @@ async def confirm(
         raise Conflict(
             f"This worker cannot take this visit now ({names}).", field="worker_id", rule="not_eligible"
         )
-    booking.seat = min(seat for seat in range(1, occurrence.workers_needed + 1) if seat not in seats)
+    booking.seat = seat
     booking.status = BookingState.CONFIRMED.value
     booking.confirmed_at = now
     await session.flush()  # the exclusion constraint and the seat index speak here, as 409

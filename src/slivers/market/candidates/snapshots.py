@@ -24,14 +24,13 @@ from slivers.db.lists import member_of
 from slivers.market.availability.service import expand_rules
 from slivers.market.candidates.narrowing import details_statement, narrowing, worker_rows
 from slivers.market.models import (
-    BLOCKING_STATES,
-    SEATED_STATES,
     AvailabilityRule,
     Booking,
     WorkerMarketProfile,
 )
 from slivers.market.rules.candidates import RequestSnapshot, WorkerKind, WorkerSnapshot, WorkerStatus
 from slivers.market.rules.intervals import london_date
+from slivers.market.rules.invariants import BLOCKING_STATES, SEATED_STATES
 from slivers.market.rules.overlap import BookedVisit
 from slivers.market.rules.reliability import is_paused
 from slivers.market.workers.reliability import reliability_score, strikes_by_worker, strikes_counted_since

@@ -21,8 +21,9 @@ from slivers.market.booking import effects
 from slivers.market.booking.service import BookingService
 from slivers.market.candidates.service import Slot, judge_worker, rank_slot
 from slivers.market.cover.reserve import reserve_of
-from slivers.market.models import SEATED_STATES, Booking, CareRequest, RequestOccurrence
+from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.rules.candidates import Candidate
+from slivers.market.rules.invariants import SEATED_STATES
 from slivers.market.rules.lifecycle import PartyRole, Transition
 from slivers.vetting.models import EligibilityOverride
 

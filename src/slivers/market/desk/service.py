@@ -28,12 +28,12 @@ from slivers.errors import Forbidden, InvalidInput, NotFound
 from slivers.geo import haversine_km
 from slivers.market.booking.access import BookingParty, load_party
 from slivers.market.models import (
-    SEATED_STATES,
     Booking,
     CareRequest,
     RequestOccurrence,
     WorkerMarketProfile,
 )
+from slivers.market.rules.invariants import SEATED_STATES
 from slivers.market.rules.lifecycle import PartyRole
 
 DEMAND_DAYS = 14

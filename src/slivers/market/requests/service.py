@@ -18,7 +18,7 @@ from slivers.audit.service import record
 from slivers.clock import LONDON, Clock, ensure_utc
 from slivers.errors import InvalidInput, NotFound
 from slivers.market.candidates.service import Slot, rank_slot
-from slivers.market.models import SEATED_STATES, Booking, CareRequest, RequestOccurrence
+from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.requests.schemas import (
     COVERAGE_COUNT_LIMIT,
     CoverageRead,
@@ -28,6 +28,7 @@ from slivers.market.requests.schemas import (
     RequestRead,
 )
 from slivers.market.rules.intervals import london_date
+from slivers.market.rules.invariants import SEATED_STATES
 from slivers.market.rules.places import place_of, task_types_checked
 from slivers.market.rules.series import WeeklySeries, occurrences, validate_series, validate_slot
 

@@ -15,7 +15,8 @@ from enum import StrEnum
 from slivers.geo import Nation, haversine_km
 from slivers.geo.travel import LatLon
 from slivers.market.rules.intervals import Interval, covers
-from slivers.market.rules.overlap import BookedVisit, conflicts, has_conflict
+from slivers.market.rules.invariants import NO_DOUBLE_BOOKING, clashes, double_booked
+from slivers.market.rules.overlap import BookedVisit
 from slivers.market.rules.wages import minimum_rate_for_visit
 
 
@@ -115,7 +116,7 @@ DETAIL_RULES = frozenset(
         "daily_cap",
         "weekly_cap",
         "availability",
-        "overlap_with_travel",
+        NO_DOUBLE_BOOKING,
         "vetting",
     }
 )
@@ -151,7 +152,7 @@ class CandidateSearch:
             ("hard_requirement", self._fails_any_hard_requirement),
             ("distance", self._fails_distance),
             ("availability", self._fails_availability),
-            ("overlap_with_travel", self._fails_overlap),
+            (NO_DOUBLE_BOOKING, self._fails_double_booking),
             ("vetting", self._fails_vetting),
         )
         self._checks = tuple(check for _, check in self._rules)
@@ -248,8 +249,8 @@ class CandidateSearch:
     def _fails_availability(self, worker: WorkerSnapshot) -> bool:
         return not covers(worker.availability, self._start, self._end)
 
-    def _fails_overlap(self, worker: WorkerSnapshot) -> bool:
-        return has_conflict(worker.bookings, self._start, self._end, self.request.location)
+    def _fails_double_booking(self, worker: WorkerSnapshot) -> bool:
+        return double_booked(worker.bookings, self._start, self._end, self.request.location)
 
     def _fails_vetting(self, worker: WorkerSnapshot) -> bool:
         return bool(self._vetting_failures(worker))
@@ -287,6 +288,9 @@ class CandidateSearch:
 
     def _explain(self, rule: str, worker: WorkerSnapshot) -> str:
         request = self.request
+        if rule == NO_DOUBLE_BOOKING:
+            found = clashes(worker.bookings, self._start, self._end, request.location)
+            return f"clashes with {len(found)} booking(s) once travel time is added"
         match rule:
             case "inactive":
                 return "the worker's profile is not active"
@@ -325,9 +329,6 @@ class CandidateSearch:
                 return f"{km:.1f} km from home; travels at most {worker.max_travel_km:g} km"
             case "availability":
                 return "no availability window covers the whole visit"
-            case "overlap_with_travel":
-                clashes = conflicts(worker.bookings, self._start, self._end, request.location)
-                return f"clashes with {len(clashes)} booking(s) once travel time is added"
         return rule
 
 

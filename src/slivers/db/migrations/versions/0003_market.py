@@ -316,6 +316,9 @@ def upgrade() -> None:
     # ### end Alembic commands ###
     append_only.protect("reliability_strikes")
     if op.get_bind().dialect.name == "postgresql":
+        # Invariant 1's backstop: name and predicate are `slivers.market.rules.invariants`
+        # NO_OVERLAP_CONSTRAINT and BLOCKING_STATES, spelt out because a migration is history
+        # (tests/unit/market/rules/test_market_invariants.py checks they still agree).
         op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
         op.execute(
             "ALTER TABLE bookings ADD CONSTRAINT ex_bookings_worker_no_overlap "
