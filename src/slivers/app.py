@@ -17,6 +17,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from slivers.assembly import build_wiring
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.gateways.channels import Mailer, SmsSender
@@ -31,7 +32,6 @@ from slivers.http.deps import (
 from slivers.http.problems import EXCEPTION_HANDLERS
 from slivers.http.transaction import TransactionMiddleware
 from slivers.logs import configure_logging
-from slivers.wiring import Wiring
 
 WEB_DIR = Path(__file__).parent / "web"
 # Paths that take no CSRF token: sign-in and registration start a session, and the Stripe webhook is
@@ -84,7 +84,7 @@ def create_app(
 ) -> Litestar:
     settings = settings or Settings.from_env()
     configure_logging(json=settings.log_json)
-    wiring = Wiring.build(settings, clock=clock, mailer=mailer, sms=sms)
+    wiring = build_wiring(settings, clock=clock, mailer=mailer, sms=sms)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

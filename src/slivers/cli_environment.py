@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import click
 
+from slivers.assembly import build_wiring
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.wiring import Wiring
@@ -26,4 +27,4 @@ def command_wiring() -> Wiring:
     context = click.get_current_context(silent=True)
     environment = context.find_object(CliEnvironment) if context is not None else None
     clock = environment.clock if environment is not None else None
-    return Wiring.build(Settings.from_env(), clock=clock)
+    return build_wiring(Settings.from_env(), clock=clock)

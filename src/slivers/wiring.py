@@ -17,6 +17,7 @@ from slivers.config import Settings
 from slivers.db.engine import create_engine, create_session_maker
 from slivers.gateways.channels import LoggingSmsSender, Mailer, SmsSender, SmtpMailer
 from slivers.gateways.stripe import StripeGateway
+from slivers.hooks import Hooks
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Wiring:
     session_maker: async_sessionmaker[AsyncSession]
     mailer: Mailer | None
     sms: SmsSender | None
+    # what each domain plugs into the others' extension points (slivers.assembly fills it)
+    hooks: Hooks
     # Stripe, when payments go through it: a test puts a fake here; else built from the settings on
     # first use (slivers.payments.stripe_access), since most processes never call Stripe.
     stripe_gateway: StripeGateway | None = None
@@ -36,6 +39,7 @@ class Wiring:
         cls,
         settings: Settings,
         *,
+        hooks: Hooks,
         clock: Clock | None = None,
         mailer: Mailer | None = None,
         sms: SmsSender | None = None,
@@ -56,6 +60,7 @@ class Wiring:
             session_maker=create_session_maker(engine),
             mailer=mailer,
             sms=sms or LoggingSmsSender(),
+            hooks=hooks,
         )
 
     @asynccontextmanager

@@ -262,9 +262,9 @@ def run_sweep(server: dict[str, Any], job_id: str) -> int:
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
+    from slivers.assembly import build_wiring
     from slivers.config import Settings
     from slivers.jobs.registry import all_jobs, run_once
-    from slivers.wiring import Wiring
 
     env = server["env"]
     job = next(j for j in all_jobs() if j.id == job_id)
@@ -275,7 +275,7 @@ def run_sweep(server: dict[str, Any], job_id: str) -> int:
             data_dir=Path(env["SLIVERS_DATA_DIR"]),
             secret_key=env["SLIVERS_SECRET_KEY"],
         )
-        wiring = Wiring.build(settings)
+        wiring = build_wiring(settings)
         try:
             return await run_once(wiring, job)
         finally:

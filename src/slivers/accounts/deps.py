@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,6 +11,7 @@ from slivers.accounts.org_service import OrganisationService
 from slivers.accounts.person_service import PersonService
 from slivers.clock import Clock
 from slivers.config import Settings
+from slivers.http.deps import wiring_of
 
 
 def provide_auth_service(
@@ -21,9 +23,9 @@ def provide_auth_service(
 
 
 def provide_person_service(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock], state: State
 ) -> PersonService:
-    return PersonService(db_session, clock)
+    return PersonService(db_session, clock, wiring_of(state).hooks.worker_relation_checks)
 
 
 def provide_org_service(

@@ -7,7 +7,7 @@ a circle member without the permission gets 403.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.actor import Actor
 from slivers.accounts.models import CircleMember, CirclePermission, Person
 from slivers.errors import Forbidden, NotFound
+from slivers.hooks import WorkerRelationCheck
 
 PERMISSION_WORDS = {
     CirclePermission.VIEW: "see this person's details",
@@ -22,11 +23,6 @@ PERMISSION_WORDS = {
     CirclePermission.APPROVE: "approve timesheets or spending for this person",
     CirclePermission.MANAGE: "change who is in this person's circle",
 }
-
-# Checks that say whether a user works (or has worked) for a person. The market registers one;
-# a worker who does may never hold `approve` or `manage` in that person's circle (design 2).
-WorkerRelationCheck = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[bool]]
-worker_relation_checks: list[WorkerRelationCheck] = []
 
 
 async def circle_membership(
@@ -53,8 +49,12 @@ async def require_circle_permission(
     return person, member
 
 
-async def works_for(session: AsyncSession, user_id: uuid.UUID, person_id: uuid.UUID) -> bool:
-    for check in worker_relation_checks:
+async def works_for(
+    session: AsyncSession, checks: Sequence[WorkerRelationCheck], user_id: uuid.UUID, person_id: uuid.UUID
+) -> bool:
+    """Whether any check (the market's bookings: `Hooks.worker_relation_checks`) says the user works for
+    the person; such a worker may never hold `approve` or `manage` in that person's circle (design 2)."""
+    for check in checks:
         if await check(session, user_id, person_id):
             return True
     return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ from slivers.audit.service import record
 from slivers.clock import Clock
 from slivers.errors import Conflict, Forbidden, InvalidInput, NotFound
 from slivers.geo import PostcodeError, parse_postcode
+from slivers.hooks import WorkerRelationCheck
 from slivers.notifications.service import enqueue
 
 INVITATION_DAYS = 14
@@ -64,9 +66,12 @@ def person_read(person: Person, member: CircleMember) -> PersonRead:
 
 
 class PersonService:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, worker_relation_checks: Sequence[WorkerRelationCheck]
+    ) -> None:
         self.session = session
         self.clock = clock
+        self.worker_relation_checks = worker_relation_checks
 
     async def _audit(self, actor: Actor, action: str, person_id: uuid.UUID, **data: str) -> None:
         await record(
@@ -304,7 +309,9 @@ class PersonService:
     async def _refuse_conflict_of_interest(
         self, user_id: uuid.UUID, person_id: uuid.UUID, permissions: set[CirclePermission]
     ) -> None:
-        if permissions & CONFLICTED_PERMISSIONS and await works_for(self.session, user_id, person_id):
+        if permissions & CONFLICTED_PERMISSIONS and await works_for(
+            self.session, self.worker_relation_checks, user_id, person_id
+        ):
             raise Forbidden(
                 "A worker who supports this person cannot approve timesheets or manage their circle.",
                 field="permissions",

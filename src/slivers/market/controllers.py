@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from slivers.market import hooks as _hooks  # noqa: F401  (registers the market's handlers)
 from slivers.market.availability.controllers import AvailabilityController
 from slivers.market.booking.controllers import BookingController
 from slivers.market.cover.controllers import PersonReserveController

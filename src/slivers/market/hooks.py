@@ -1,5 +1,5 @@
-"""The market's handlers in other domains' extension points, registered once on import (by the
-controllers and the jobs, so both the web app and the scheduler have them)."""
+"""The market's answer to accounts' extension point `Hooks.worker_relation_checks` (slivers.hooks);
+`slivers.assembly` plugs it in, with the market's `worker_lost` handler (cover.service)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,8 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from slivers.accounts.guards import worker_relation_checks
 from slivers.accounts.models import Worker
-from slivers.market.cover.service import reopen_for_lost_worker
 from slivers.market.models import Booking
-from slivers.vetting.hooks import worker_lost_handlers
 
 
 async def has_booking_with(session: AsyncSession, user_id: uuid.UUID, person_id: uuid.UUID) -> bool:
@@ -25,13 +22,3 @@ async def has_booking_with(session: AsyncSession, user_id: uuid.UUID, person_id:
         .limit(1)
     )
     return found is not None
-
-
-def register() -> None:
-    if has_booking_with not in worker_relation_checks:
-        worker_relation_checks.append(has_booking_with)
-    if reopen_for_lost_worker not in worker_lost_handlers:
-        worker_lost_handlers.append(reopen_for_lost_worker)
-
-
-register()

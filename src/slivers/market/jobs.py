@@ -13,7 +13,6 @@ from slivers.accounts.models import Worker
 from slivers.errors import DomainError
 from slivers.jobs.base import JobContext, SweepJob
 from slivers.logs import get_logger
-from slivers.market import hooks as _hooks  # noqa: F401  (registers the market's handlers)
 from slivers.market.booking import effects
 from slivers.market.booking.service import BookingService
 from slivers.market.cover.service import offer_cover

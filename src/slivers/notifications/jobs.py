@@ -7,7 +7,10 @@ from slivers.notifications.service import send_due
 
 
 async def send_outbox(ctx: JobContext) -> int:
-    return await send_due(ctx.session, ctx.clock, ctx.wiring.mailer, ctx.wiring.sms)
+    wiring = ctx.wiring
+    return await send_due(
+        ctx.session, ctx.clock, wiring.mailer, wiring.sms, wiring.hooks.notification_templates
+    )
 
 
 JOBS = [

@@ -15,6 +15,7 @@ from slivers.accounts.models import User
 from slivers.clock import Clock
 from slivers.db.engine import dialect_name
 from slivers.gateways.channels import Mailer, SmsSender
+from slivers.hooks import Templates
 from slivers.notifications.models import OutboxMessage
 from slivers.notifications.templates import render
 
@@ -61,9 +62,16 @@ async def enqueue(
 
 
 async def send_due(
-    session: AsyncSession, clock: Clock, mailer: Mailer | None, sms: SmsSender | None, *, limit: int = 200
+    session: AsyncSession,
+    clock: Clock,
+    mailer: Mailer | None,
+    sms: SmsSender | None,
+    templates: Templates,
+    *,
+    limit: int = 200,
 ) -> int:
-    """Deliver due messages. In-app messages are delivered by being stored; they are marked sent."""
+    """Deliver due messages, worded from `templates` (every domain's: `Hooks.notification_templates`).
+    In-app messages are delivered by being stored; they are marked sent."""
     now = clock.now()
     rows = (
         await session.execute(
@@ -80,7 +88,7 @@ async def send_due(
     for message, user_email in rows:
         email = user_email or message.recipient_email or ""
         try:
-            subject, body = render(message.template, message.data)
+            subject, body = render(templates, message.template, message.data)
             if message.channel == "email" and mailer is not None and email:
                 mailer.send(email, subject, body)
             elif message.channel == "sms" and sms is not None:

@@ -1,29 +1,20 @@
-"""Short, plain-English messages. Each domain keeps its templates in `<domain>/messages.py` as
-`TEMPLATES = {name: (subject, body)}`; bodies use `str.format` fields from the message data."""
+"""Short, plain-English messages. Each domain keeps its wording in `<domain>/messages.py` as
+`TEMPLATES = {name: (subject, body)}`; `slivers.assembly` merges them into `Hooks.notification_templates`,
+so notifications sits below the domains it speaks for. Bodies use `str.format` fields from the data."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-CORE_TEMPLATES: dict[str, tuple[str, str]] = {
-    "circle_invitation": (
-        "You have been invited to help {person_name}",
-        "{inviter_name} has invited you to join {person_name}'s circle of support on Slivers. "
-        "Sign in and use this code to accept: {token}",
-    ),
-    "generic": ("{subject}", "{body}"),
-}
+from slivers.hooks import Templates
+
+GENERIC: dict[str, tuple[str, str]] = {"generic": ("{subject}", "{body}")}
 
 
-@cache
-def all_templates() -> dict[str, tuple[str, str]]:
-    from slivers.market.messages import TEMPLATES as market
-    from slivers.payments.messages import TEMPLATES as payments
-    from slivers.vetting.messages import TEMPLATES as vetting
-
-    merged = dict(CORE_TEMPLATES)
-    for domain in (vetting, market, payments):
+def merge_templates(*domains: Templates) -> dict[str, tuple[str, str]]:
+    """One table of every domain's templates and the generic one; a name defined twice is a mistake."""
+    merged = dict(GENERIC)
+    for domain in domains:
         clash = set(domain) & set(merged)
         if clash:
             raise RuntimeError(f"notification templates defined twice: {sorted(clash)}")
@@ -31,9 +22,8 @@ def all_templates() -> dict[str, tuple[str, str]]:
     return merged
 
 
-def render(template: str, data: dict[str, Any]) -> tuple[str, str]:
-    templates = all_templates()
-    subject, body = templates.get(template, templates["generic"])
+def render(templates: Templates, template: str, data: dict[str, Any]) -> tuple[str, str]:
+    subject, body = templates.get(template, templates.get("generic", GENERIC["generic"]))
     safe = _Defaulting(data)
     return subject.format_map(safe), body.format_map(safe)
 

@@ -4,6 +4,7 @@ and told to the worker; a revoked credential also tells the market (design 3.3).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +13,7 @@ from slivers.accounts.models import Worker
 from slivers.audit.service import record
 from slivers.clock import Clock, to_london
 from slivers.errors import Conflict, InvalidInput
+from slivers.hooks import WorkerLostHandler
 from slivers.vetting.access import require_decider
 from slivers.vetting.catalogue import RequirementsPolicy
 from slivers.vetting.credentials import credential_for_update, credential_read
@@ -25,9 +27,12 @@ from slivers.vetting.subjects import record_from_row
 
 
 class DecisionService:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, worker_lost_handlers: Sequence[WorkerLostHandler]
+    ) -> None:
         self.session = session
         self.clock = clock
+        self.worker_lost_handlers = worker_lost_handlers
 
     async def verify(self, actor: Actor, credential_id: uuid.UUID, data: Verify) -> CredentialRead:
         credential, worker, policy = await self._decidable(actor, credential_id, "submitted")
@@ -61,7 +66,14 @@ class DecisionService:
         credential.status = "revoked"
         credential.decision_reason = data.reason
         await self.announce(actor, credential, worker, policy, "revoked", data.reason)
-        await worker_lost(self.session, self.clock, worker.id, "credential_revoked", self.clock.now())
+        await worker_lost(
+            self.session,
+            self.clock,
+            self.worker_lost_handlers,
+            worker.id,
+            "credential_revoked",
+            self.clock.now(),
+        )
         return credential_read(credential, policy, [])
 
     async def _decidable(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.clock import Clock
 from slivers.config import Settings
+from slivers.http.deps import wiring_of
 from slivers.vetting.catalogue_edits import CatalogueService
 from slivers.vetting.credentials import CredentialService
 from slivers.vetting.decisions import DecisionService
@@ -23,15 +25,15 @@ def provide_credentials(
 
 
 def provide_decisions(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock], state: State
 ) -> DecisionService:
-    return DecisionService(db_session, clock)
+    return DecisionService(db_session, clock, wiring_of(state).hooks.worker_lost_handlers)
 
 
 def provide_status_checks(
-    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
+    db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock], state: State
 ) -> StatusCheckService:
-    return StatusCheckService(db_session, clock)
+    return StatusCheckService(db_session, clock, wiring_of(state).hooks.worker_lost_handlers)
 
 
 def provide_evidence(
@@ -46,8 +48,14 @@ def provide_standing(
     db_session: NamedDependency[AsyncSession],
     clock: NamedDependency[Clock],
     settings: NamedDependency[Settings],
+    state: State,
 ) -> WorkerStandingService:
-    return WorkerStandingService(db_session, clock, supervision_days=settings.supervision_days)
+    return WorkerStandingService(
+        db_session,
+        clock,
+        wiring_of(state).hooks.worker_lost_handlers,
+        supervision_days=settings.supervision_days,
+    )
 
 
 def provide_oversight(

@@ -136,7 +136,14 @@ async def _lapse(
         facts,
         f"vetting:credential:{credential.id}@{deadline}:lapsed",
     )
-    await worker_lost(session, clock, worker.id, "credential_lapsed", lapse_instant(credential.valid_until))
+    await worker_lost(
+        session,
+        clock,
+        ctx.wiring.hooks.worker_lost_handlers,
+        worker.id,
+        "credential_lapsed",
+        lapse_instant(credential.valid_until),
+    )
 
 
 async def _renewed(ctx: JobContext, credential: Credential) -> bool:

@@ -6,6 +6,7 @@ them all and tells the market, as a revocation does. Each is audited (no crimina
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from slivers.accounts.models import Worker
 from slivers.audit.service import record
 from slivers.clock import Clock, to_london
 from slivers.errors import Conflict, InvalidInput
+from slivers.hooks import WorkerLostHandler
 from slivers.vetting.access import require_decider
 from slivers.vetting.catalogue import RequirementsPolicy, ValidityKind
 from slivers.vetting.credentials import credential_for_update, credential_read
@@ -30,9 +32,12 @@ _CHECKABLE = ("verified", "lapsed")
 
 
 class StatusCheckService:
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, worker_lost_handlers: Sequence[WorkerLostHandler]
+    ) -> None:
         self.session = session
         self.clock = clock
+        self.worker_lost_handlers = worker_lost_handlers
 
     async def record(
         self, actor: Actor, credential_id: uuid.UUID, data: StatusCheckCreate
@@ -142,9 +147,16 @@ class StatusCheckService:
         rows: list[Credential],
         reason: str,
     ) -> None:
-        decisions = DecisionService(self.session, self.clock)
+        decisions = DecisionService(self.session, self.clock, self.worker_lost_handlers)
         for row in rows:
             row.status = "revoked"
             row.decision_reason = reason
             await decisions.announce(actor, row, worker, policy, "revoked", reason)
-        await worker_lost(self.session, self.clock, worker.id, "credential_revoked", self.clock.now())
+        await worker_lost(
+            self.session,
+            self.clock,
+            self.worker_lost_handlers,
+            worker.id,
+            "credential_revoked",
+            self.clock.now(),
+        )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from slivers.accounts.models import Organisation, User, Worker
 from slivers.audit.service import record
 from slivers.clock import Clock
 from slivers.errors import Conflict, NotFound
+from slivers.hooks import WorkerLostHandler
 from slivers.vetting.access import COORDINATOR, own_worker, worker_coordinated_by, worker_seen_by
 from slivers.vetting.hooks import worker_lost
 from slivers.vetting.notify import tell_worker
@@ -21,9 +23,17 @@ from slivers.vetting.schemas import Decision, OrganisationChoice, Reinstate, Wor
 
 
 class WorkerStandingService:
-    def __init__(self, session: AsyncSession, clock: Clock, *, supervision_days: int) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        worker_lost_handlers: Sequence[WorkerLostHandler],
+        *,
+        supervision_days: int,
+    ) -> None:
         self.session = session
         self.clock = clock
+        self.worker_lost_handlers = worker_lost_handlers
         self.supervision_days = supervision_days
 
     async def choose_organisation(self, actor: Actor, data: OrganisationChoice) -> WorkerVettingRead:
@@ -92,7 +102,7 @@ class WorkerStandingService:
             {"reason": data.reason},
             f"vetting:worker:{worker.id}:suspended:{now.isoformat()}",
         )
-        await worker_lost(self.session, self.clock, worker.id, "suspended", now)
+        await worker_lost(self.session, self.clock, self.worker_lost_handlers, worker.id, "suspended", now)
         return await self.view(worker)
 
     async def reinstate(self, actor: Actor, worker_id: uuid.UUID, data: Reinstate) -> WorkerVettingRead:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from litestar import Litestar
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -169,9 +170,9 @@ async def test_the_audit_log_refuses_updates_and_deletes_in_the_database(user: F
 
 
 async def test_a_worker_who_supports_the_person_cannot_hold_approve_or_manage(
-    user: Factory, mailer: Any
+    app: Litestar, user: Factory, mailer: Any
 ) -> None:
-    from slivers.accounts import guards
+    from dataclasses import replace
 
     carer, worker = await user("carer"), await user("worker")
     person = await make_person(carer)
@@ -179,7 +180,9 @@ async def test_a_worker_who_supports_the_person_cannot_hold_approve_or_manage(
     async def works_for_everyone(_session: Any, user_id: Any, _person_id: Any) -> bool:
         return str(user_id) == worker.user["id"]
 
-    guards.worker_relation_checks.append(works_for_everyone)
+    wiring = app.state.wiring
+    before = wiring.hooks
+    wiring.hooks = replace(before, worker_relation_checks=(works_for_everyone,))
     try:
         invite = await carer.post(
             f"/api/v1/persons/{person['id']}/circle",
@@ -200,7 +203,7 @@ async def test_a_worker_who_supports_the_person_cannot_hold_approve_or_manage(
             rule="worker_conflict_of_interest",
         )
     finally:
-        guards.worker_relation_checks.remove(works_for_everyone)
+        wiring.hooks = before
 
 
 async def test_changing_preferences_keeps_keys_it_does_not_mention(user: Factory) -> None:

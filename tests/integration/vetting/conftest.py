@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +14,6 @@ from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.clock import Clock
-from slivers.vetting import hooks
 from slivers.vetting.catalogue import DEFAULT_POLICY
 from slivers.vetting.eligibility import credential_valid_until
 from slivers.vetting.models import Credential
@@ -130,7 +129,7 @@ def visit_query(**changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def lost() -> Iterator[list[tuple[uuid.UUID, str, datetime]]]:
+def lost(app: Litestar) -> Iterator[list[tuple[uuid.UUID, str, datetime]]]:
     calls: list[tuple[uuid.UUID, str, datetime]] = []
 
     async def handler(
@@ -139,6 +138,8 @@ def lost() -> Iterator[list[tuple[uuid.UUID, str, datetime]]]:
         calls.append((worker_id, reason, since))
         return 0
 
-    hooks.worker_lost_handlers.append(handler)
+    wiring = app.state.wiring
+    before = wiring.hooks
+    wiring.hooks = replace(before, worker_lost_handlers=(*before.worker_lost_handlers, handler))
     yield calls
-    hooks.worker_lost_handlers.remove(handler)
+    wiring.hooks = before

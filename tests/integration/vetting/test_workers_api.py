@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.audit.models import AuditEvent
 from slivers.clock import Clock
-from slivers.vetting import hooks
 from tests.integration.conftest import StaffFactory, assert_problem
 from tests.integration.vetting.conftest import Kit, visit_query
 
@@ -23,7 +23,7 @@ Calls = list[tuple[uuid.UUID, str, datetime]]
 
 
 @pytest.fixture
-def lost() -> Iterator[Calls]:
+def lost(app: Litestar) -> Iterator[Calls]:
     """A fake market handler on the worker-lost hook, recording each call."""
     calls: Calls = []
 
@@ -33,9 +33,11 @@ def lost() -> Iterator[Calls]:
         calls.append((worker_id, reason, since))
         return 1
 
-    hooks.worker_lost_handlers.append(handler)
+    wiring = app.state.wiring
+    before = wiring.hooks
+    wiring.hooks = replace(before, worker_lost_handlers=(*before.worker_lost_handlers, handler))
     yield calls
-    hooks.worker_lost_handlers.remove(handler)
+    wiring.hooks = before
 
 
 async def audit_actions(app: Litestar, subject_id: str) -> list[tuple[str, str]]:

@@ -49,7 +49,7 @@ def test_bad_documents_are_refused(document: dict[str, Any], field: str) -> None
     assert refused.value.field == field
 
 
-def test_worker_lost_calls_every_handler_and_sums_their_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_lost_calls_every_handler_and_sums_their_changes() -> None:
     calls: list[tuple[uuid.UUID, str, datetime]] = []
 
     async def reopen(session: Any, clock: Any, worker_id: uuid.UUID, reason: str, since: datetime) -> int:
@@ -57,8 +57,8 @@ def test_worker_lost_calls_every_handler_and_sums_their_changes(monkeypatch: pyt
         return 2
 
     worker_id, since = uuid.uuid4(), datetime(2026, 12, 1, tzinfo=UTC)
-    # Only the fakes: the market registers its real handler in the same list when it is imported.
-    monkeypatch.setattr(hooks, "worker_lost_handlers", [reopen, reopen])
-    changed = asyncio.run(hooks.worker_lost(None, FrozenClock(since), worker_id, "suspended", since))  # type: ignore[arg-type]
+    changed = asyncio.run(
+        hooks.worker_lost(None, FrozenClock(since), [reopen, reopen], worker_id, "suspended", since)  # type: ignore[arg-type]
+    )
     assert changed == 4
     assert calls == [(worker_id, "suspended", since)] * 2

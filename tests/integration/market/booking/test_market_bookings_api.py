@@ -257,7 +257,8 @@ async def test_suspension_reopens_the_workers_future_bookings(market: Market) ->
 async def test_a_worker_who_booked_with_a_person_cannot_approve_in_their_circle(market: Market) -> None:
     worker, _, booking = await confirmed(market)
     async with market.app.state.wiring.unit_of_work() as session:
-        assert await works_for(session, uuid.UUID(worker.user["id"]), uuid.UUID(booking["person_id"]))
+        checks = market.app.state.wiring.hooks.worker_relation_checks
+        assert await works_for(session, checks, uuid.UUID(worker.user["id"]), uuid.UUID(booking["person_id"]))
 
 
 async def test_calendar_feeds_are_secret_and_revocable(market: Market) -> None:

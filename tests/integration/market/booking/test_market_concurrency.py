@@ -21,6 +21,7 @@ from sqlalchemy import func, select, text
 
 from slivers.accounts.models import ApiToken, CircleMember, Organisation, Person, User, Worker
 from slivers.accounts.tokens import digest
+from slivers.assembly import build_wiring
 from slivers.clock import SystemClock
 from slivers.config import Settings
 from slivers.market.models import (
@@ -240,7 +241,7 @@ async def _race(base: str, bodies: list[tuple[str, dict[str, str]]]) -> list[int
 async def test_fifty_clients_race_for_one_worker_and_for_one_request(
     server: str, database_url: str, tmp_path: Path
 ) -> None:
-    wiring = Wiring.build(
+    wiring = build_wiring(
         Settings(database_url=database_url, data_dir=tmp_path, secret_key=SECRET), clock=SystemClock()
     )
     try:
