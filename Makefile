@@ -27,12 +27,14 @@ test: venv assets browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src/slivers
+	$(BIN)/lint-imports
 	# One worker per core, at most four (each starts its own PostgreSQL cluster and test server).
 	$(BIN)/pytest -q --numprocesses=auto --maxprocesses=4
 
 lint: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: venv
 	$(BIN)/mypy src/slivers

@@ -6,12 +6,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, Uuid, column, select, table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from slivers.accounts.models import User
 from slivers.clock import Clock
 from slivers.db.engine import dialect_name
 from slivers.gateways.channels import Mailer, SmsSender
@@ -20,6 +19,9 @@ from slivers.notifications.models import OutboxMessage
 from slivers.notifications.templates import render
 
 MAX_ATTEMPTS = 5
+# The recipients' addresses, read from the accounts' users table by name (the outbox's foreign key
+# names it too), so notifications sits below accounts, which enqueues circle invitations.
+_users = table("users", column("id", Uuid()), column("email", String()))
 
 
 async def enqueue(
@@ -75,8 +77,8 @@ async def send_due(
     now = clock.now()
     rows = (
         await session.execute(
-            select(OutboxMessage, User.email)
-            .outerjoin(User, User.id == OutboxMessage.recipient_id)
+            select(OutboxMessage, _users.c.email)
+            .outerjoin(_users, _users.c.id == OutboxMessage.recipient_id)
             .where(OutboxMessage.sent_at.is_(None))
             .where(OutboxMessage.send_after <= now)
             .where(OutboxMessage.attempts < MAX_ATTEMPTS)

@@ -310,7 +310,6 @@ class BookingPages(Controller):
             return redirect(
                 request, f"/bookings/{made.id}", _booked_message(made.status, made.worker_first_name)
             )
-        await bookings.session.rollback()
         return await self._workers_page(
             request, actor, request_id, requests, candidates, profiles, clock, form=form, status=409
         )
@@ -355,7 +354,6 @@ class BookingPages(Controller):
                 )
         else:
             form.add_error(GENERAL, "This request has no visits left to fill.")
-        await bookings.session.rollback()
         return await self._workers_page(
             request, actor, request_id, requests, candidates, profiles, clock, form=form, status=409
         )

@@ -221,7 +221,6 @@ class BookingsPages(Controller):
         try:
             await bookings.act(actor, booking_id, move, reason=reason, visit_notes=visit_notes)
         except DomainError as error:
-            await bookings.session.rollback()
             form = Form(fields=())
             form.add_error(GENERAL, error.detail)
             return await self._page(
@@ -325,7 +324,6 @@ class BookingsPages(Controller):
         try:
             done = await bookings.act(actor, booking_id, Transition.CANCEL, reason=form.value("reason"))
         except DomainError as error:
-            await bookings.session.rollback()
             form.add_domain_error(error)
             return await self._ask(
                 request, actor, bookings, clock, booking_id, "cancel", form=form, status=error_status(error)
@@ -350,7 +348,6 @@ class BookingsPages(Controller):
             try:
                 await bookings.act(actor, booking_id, Transition.DISPUTE, reason=form.value("reason"))
             except DomainError as error:
-                await bookings.session.rollback()
                 form.add_domain_error(error)
             else:
                 return redirect(

@@ -57,3 +57,22 @@ async def test_each_move_through_the_one_route(market: Market) -> None:
     assert approved.status_code == 303
     read = (await carer.get(f"/api/v1/bookings/{booking['id']}")).json()
     assert read["status"] == "approved"
+
+
+async def test_a_refused_move_leaves_nothing_behind_on_the_page(market: Market) -> None:
+    """The budget affords one of two offers: accepting the second is refused when the money is held,
+    after the booking was seated. The page shown with the refusal says what is saved (still an offer),
+    not the half-made move, and nothing of it is saved."""
+    worker = await market.worker()
+    carer, person_id = await market.carer()
+    small = str(await market.fund(person_id, carer.user["id"], 3000))  # one two-hour visit at £14 an hour
+    first = await market.book(carer, await market.request(carer, person_id, budget_id=small), worker)
+    second = await market.book(
+        carer, await market.request(carer, person_id, start=START, end=END, budget_id=small), worker
+    )
+    assert (await _post(worker, f"/bookings/{first['id']}/accept")).status_code == 303
+
+    refused = await _post(worker, f"/bookings/{second['id']}/accept")
+    assert refused.status_code == 409
+    assert "Offer waiting for your answer" in refused.text
+    assert (await carer.get(f"/api/v1/bookings/{second['id']}")).json()["status"] == "proposed"

@@ -69,6 +69,14 @@ class BookingService:
         self.settings = settings
 
     async def create(self, actor: Actor, data: BookingCreate) -> BookingRead:
+        """Book the worker, or offer them the visit. All or nothing (a savepoint): when a rule refuses
+        it part-way, nothing of it stays in the session, so a page showing the refusal shows what is
+        saved, and the request may go on."""
+        async with self.session.begin_nested():
+            booking_id = await self._create(actor, data)
+        return await self.read(actor, booking_id)
+
+    async def _create(self, actor: Actor, data: BookingCreate) -> uuid.UUID:
         now = self.clock.now()
         slot = await load_slot(self.session, data.request_id, data.occurrence_id, now)
         await require_circle_permission(self.session, actor, slot.request.person_id, CirclePermission.REQUEST)
@@ -94,7 +102,7 @@ class BookingService:
                 raise Conflict(
                     f"This worker cannot take this visit ({names}).", field="worker_id", rule="not_eligible"
                 )
-        return await self.read(actor, booking.id)
+        return booking.id
 
     async def propose(
         self,
@@ -161,17 +169,20 @@ class BookingService:
         reason: str = "",
         visit_notes: str = "",
     ) -> BookingRead:
-        party = await load_party(self.session, actor, booking_id)
-        role = party.role_for(move)
-        await self.apply(
-            party.booking,
-            party.worker,
-            move,
-            role,
-            actor_id=actor.user_id,
-            reason=reason,
-            visit_notes=visit_notes,
-        )
+        """Make one move on a booking, all or nothing like `create` (a refusal can come after the move
+        began: confirmation holds the money after it takes the seat)."""
+        async with self.session.begin_nested():
+            party = await load_party(self.session, actor, booking_id)
+            role = party.role_for(move)
+            await self.apply(
+                party.booking,
+                party.worker,
+                move,
+                role,
+                actor_id=actor.user_id,
+                reason=reason,
+                visit_notes=visit_notes,
+            )
         return await self.read(actor, booking_id)
 
     async def apply(
