@@ -29,6 +29,7 @@ from slivers.http.deps import (
     provide_maybe_actor,
     provide_settings,
 )
+from slivers.http.openapi import LocalTimeSchemaPlugin, document_problem_responses
 from slivers.http.problems import EXCEPTION_HANDLERS
 from slivers.http.transaction import TransactionMiddleware
 from slivers.logs import configure_logging
@@ -127,10 +128,12 @@ def create_app(
             description="Book vetted care workers and volunteer sitters for short slots of time.",
         ),
         lifespan=[lifespan],
+        plugins=[LocalTimeSchemaPlugin()],
         # Logging is configured by slivers.logs alone: Litestar's own config would replace the root
         # handler (and with it the redaction), and our 500 handler already logs every unhandled error.
         logging_config=None,
         debug=settings.debug,
     )
+    document_problem_responses(app)
     app.state.wiring = wiring
     return app

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -74,7 +75,18 @@ class BudgetController(Controller):
         """Add money from the funder; the same reference sent again adds nothing."""
         return await budgets.top_up(actor, budget_id, data)
 
-    @get("/budgets/{budget_id:uuid}/statement", operation_id="getBudgetStatement")
+    @get(
+        "/budgets/{budget_id:uuid}/statement",
+        operation_id="getBudgetStatement",
+        responses={
+            200: ResponseSpec(
+                str,
+                media_type="text/*",
+                description="The statement as text/csv, or text/html with format=html.",
+                generate_examples=False,
+            )
+        },
+    )
     async def statement(
         self,
         request: Request[Any, Any, Any],
@@ -94,10 +106,10 @@ class BudgetController(Controller):
                 "csrf_token_value": csrf_token_of(request),
             }
             page = await statements.html(actor, budget_id, period_from, period_to, layout)
-            return Response(page, media_type="text/html; charset=utf-8")
+            return Response(page, media_type="text/html")
         body = await statements.csv(actor, budget_id, period_from, period_to)
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="budget-{budget_id}-statement.csv"'},
         )

@@ -30,7 +30,7 @@ class PayoutController(Controller):
         """Record what each paid worker of the organisation is owed as paid out (once, however often run)."""
         return await payouts.record_due(actor, organisation_id)
 
-    @get("/payouts.csv", operation_id="exportPayouts")
+    @get("/payouts.csv", operation_id="exportPayouts", media_type="text/csv")
     async def export(
         self,
         organisation_id: FromPath[uuid.UUID],
@@ -43,6 +43,6 @@ class PayoutController(Controller):
         body = await payouts.csv(actor, organisation_id, period_from, period_to)
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="payouts-{organisation_id}.csv"'},
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -160,7 +161,18 @@ class CredentialController(Controller):
         content = await data.file.read(MAX_EVIDENCE_BYTES + 1)
         return await evidence.upload(actor, credential_id, content, data.file.filename)
 
-    @get("/credentials/{credential_id:uuid}/evidence", operation_id="downloadCredentialEvidence")
+    @get(
+        "/credentials/{credential_id:uuid}/evidence",
+        operation_id="downloadCredentialEvidence",
+        responses={
+            200: ResponseSpec(
+                bytes,
+                media_type="*/*",
+                description="The file as uploaded: application/pdf, image/jpeg or image/png.",
+                generate_examples=False,
+            )
+        },
+    )
     async def download(
         self,
         credential_id: FromPath[uuid.UUID],

@@ -80,7 +80,7 @@ class BudgetPages(Controller):
         body = await statements.csv(actor, budget_id, None, None)
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="budget-{budget_id}-statement.csv"'},
         )
 
@@ -93,4 +93,4 @@ class BudgetPages(Controller):
     ) -> Response[str]:
         """This month's statement as a printable page (the payments service draws it)."""
         page = await statements.html(actor, budget_id, None, None)
-        return Response(page, media_type="text/html; charset=utf-8")
+        return Response(page, media_type="text/html")

@@ -56,12 +56,15 @@ class CalendarFeedController(Controller):
         """Stop your calendar URL of this person's visits working."""
         await feeds.revoke_person_feed(actor, person_id)
 
-    @get("/calendar-feeds/{feed_file:str}", operation_id="readCalendarFeed", include_in_schema=True)
+    @get(
+        "/calendar-feeds/{feed_file:str}",
+        operation_id="readCalendarFeed",
+        include_in_schema=True,
+        media_type="text/calendar",
+    )
     async def read_feed(self, feed_file: FromPath[str], feeds: Feeds) -> Response[bytes]:
         """An iCalendar feed, by its secret URL (no sign-in: the URL is the key)."""
         if not feed_file.endswith(".ics"):
             raise NotFound("No such calendar.", rule="not_found")
         body = await feeds.render(feed_file.removesuffix(".ics"))
-        return Response(
-            body, media_type="text/calendar; charset=utf-8", headers={"Cache-Control": "private, max-age=300"}
-        )
+        return Response(body, media_type="text/calendar", headers={"Cache-Control": "private, max-age=300"})
