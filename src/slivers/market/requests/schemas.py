@@ -88,10 +88,13 @@ COVERAGE_COUNT_LIMIT = 10
 
 class CoverageRead(msgspec.Struct, kw_only=True):
     """Whether an occurrence can be covered now; an uncovered one says why. `candidates` counts the
-    eligible workers up to COVERAGE_COUNT_LIMIT (or the workers needed, if more): 10 means "10 or more"."""
+    eligible workers up to COVERAGE_COUNT_LIMIT (or the workers needed, if more): 10 means "10 or more".
+    A day of the series whose visit a clock change takes away (01:30-02:30 on the last Sunday of March)
+    is reported too, with no occurrence id or position (there is no visit to book) and the reason."""
 
-    occurrence_id: uuid.UUID
-    position: int
+    occurrence_id: uuid.UUID | None
+    position: int | None
+    local_date: date  # the London date the visit starts on
     start: datetime
     coverable: bool
     candidates: int

@@ -17,7 +17,8 @@ from slivers.accounts.models import CirclePermission, Worker
 from slivers.audit.service import record
 from slivers.clock import LONDON, Clock, ensure_utc
 from slivers.errors import InvalidInput, NotFound
-from slivers.market.candidates.service import Slot, rank_slot
+from slivers.market.candidates.service import rank_slot
+from slivers.market.candidates.slot import Slot
 from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.requests.schemas import (
     COVERAGE_COUNT_LIMIT,
@@ -30,7 +31,14 @@ from slivers.market.requests.schemas import (
 from slivers.market.rules.intervals import london_date
 from slivers.market.rules.invariants import SEATED_STATES
 from slivers.market.rules.places import place_of, task_types_checked
-from slivers.market.rules.series import WeeklySeries, occurrences, validate_series, validate_slot
+from slivers.market.rules.series import (
+    Occurrence,
+    SkippedOccurrence,
+    WeeklySeries,
+    expand,
+    validate_series,
+    validate_slot,
+)
 
 # How far ahead a series is expanded; it also stops at 52 occurrences. Longer needs are re-posted.
 SERIES_HORIZON = timedelta(days=366)
@@ -64,7 +72,7 @@ class RequestService:
         await self._check_workers(data)
         if data.budget_id is not None:
             await self._check_budget(data.budget_id, person.id)
-        slots = self._slots(data, now)
+        slots, skipped = self._slots(data, now)
         request = CareRequest(
             person_id=person.id,
             created_by_id=actor.user_id,
@@ -118,11 +126,16 @@ class RequestService:
             data={"occurrences": len(rows)},
         )
         coverage = [await self._coverage(Slot(request, row, person), now) for row in rows]
+        coverage.extend(_skipped_coverage(day) for day in skipped)
+        coverage.sort(key=lambda report: report.start)
         read = await self.read(request)
         read.coverage = coverage
         return read
 
-    def _slots(self, data: RequestCreate, now: datetime) -> list[tuple[datetime, datetime]]:
+    def _slots(
+        self, data: RequestCreate, now: datetime
+    ) -> tuple[list[tuple[datetime, datetime]], list[SkippedOccurrence]]:
+        """The occurrences to store, and the series' days whose visit a clock change takes away."""
         if data.series is None:
             assert data.start is not None
             assert data.end is not None
@@ -133,7 +146,7 @@ class RequestService:
                     field=errors[0].field,
                     rule=errors[0].rule,
                 )
-            return [(ensure_utc(data.start), ensure_utc(data.end))]
+            return [(ensure_utc(data.start), ensure_utc(data.end))], []
         series = WeeklySeries(
             frozenset(data.series.weekdays),
             data.series.start_time,
@@ -145,13 +158,13 @@ class RequestService:
         errors = validate_series(series)
         if errors:
             raise InvalidInput(errors[0].message, field=f"series.{errors[0].field}", rule=errors[0].rule)
-        found = occurrences(series, london_date(now + SERIES_HORIZON))
-        found = [o for o in found if o.start >= now]
+        expanded = [o for o in expand(series, london_date(now + SERIES_HORIZON)) if o.start >= now]
+        found = [o for o in expanded if isinstance(o, Occurrence)]
         if not found:
             raise InvalidInput(
                 "This series has no visits in the coming year.", field="series", rule="no_occurrences"
             )
-        return [(o.start, o.end) for o in found]
+        return [(o.start, o.end) for o in found], [o for o in expanded if isinstance(o, SkippedOccurrence)]
 
     async def _check_workers(self, data: RequestCreate) -> None:
         both = set(data.preferred_worker_ids) & set(data.blocked_worker_ids)
@@ -208,6 +221,7 @@ class RequestService:
         return CoverageRead(
             occurrence_id=occurrence.id,
             position=occurrence.position,
+            local_date=london_date(occurrence.start_at),
             start=occurrence.start_at,
             coverable=not problems,
             candidates=count,
@@ -256,6 +270,19 @@ class RequestService:
             volunteers_first=request.volunteers_first,
             occurrences=[_occurrence_read(row, booked.get(row.id, 0), now) for row in rows],
         )
+
+
+def _skipped_coverage(skipped: SkippedOccurrence) -> CoverageRead:
+    """A day of the series with no visit to store: reported among the others, uncoverable, saying why."""
+    return CoverageRead(
+        occurrence_id=None,
+        position=None,
+        local_date=skipped.local_date,
+        start=skipped.start,
+        coverable=False,
+        candidates=0,
+        problems=[ProblemRead(rule=skipped.error.rule, detail=skipped.error.message)],
+    )
 
 
 def _occurrence_read(row: RequestOccurrence, booked: int, now: datetime) -> OccurrenceRead:

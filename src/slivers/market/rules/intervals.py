@@ -103,5 +103,20 @@ def london_occurrence(day: date, start: time, end: time) -> Interval | None:
     return Interval(start_at, end_at)
 
 
+def spring_forward(day: date) -> tuple[time, time] | None:
+    """The London wall-clock times the clocks jump between on `day` (01:00 to 02:00 on the last Sunday
+    of March), or None on any other day."""
+    midnight = datetime.combine(day, time(0), tzinfo=LONDON)
+    next_midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LONDON)
+    before, after = midnight.utcoffset(), next_midnight.utcoffset()
+    if before is None or after is None or after <= before:
+        return None
+    instant = midnight.astimezone(UTC)
+    while instant.astimezone(LONDON).utcoffset() == before:  # at most 24 hourly steps
+        instant += timedelta(hours=1)
+    jumped_to = instant.astimezone(LONDON).replace(minute=0, second=0, microsecond=0)
+    return (jumped_to - (after - before)).time().replace(tzinfo=None), jumped_to.time().replace(tzinfo=None)
+
+
 def london_date(instant: datetime) -> date:
     return ensure_utc(instant).astimezone(LONDON).date()

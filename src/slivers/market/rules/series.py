@@ -2,7 +2,9 @@
 
 A series is kept in Europe/London wall-clock time and expanded to UTC per occurrence, so "Tuesdays
 14:00-17:00" stays 14:00 on the clock across BST/GMT changes. Gap and overlap wall times follow
-`intervals.london_instant` (gap: moved forward; overlap: the first, BST, occurrence).
+`intervals.london_instant` (gap: moved forward; overlap: the first, BST, occurrence). An occurrence
+whose whole wall-clock span the spring-forward gap swallows (01:30-02:30 on the last Sunday of March)
+does not happen at all; it is reported as a `SkippedOccurrence` with the reason, never dropped unsaid.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from slivers.geo.travel import LatLon
-from slivers.market.rules.intervals import Interval, london_occurrence
+from slivers.market.rules.intervals import Interval, london_instant, london_occurrence, spring_forward
 from slivers.market.rules.overlap import BookedVisit, Conflict, conflicts
 
 MIN_SLOT = timedelta(minutes=15)
@@ -58,6 +60,16 @@ class Occurrence:
     @property
     def end(self) -> datetime:
         return self.interval.end
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedOccurrence:
+    """A day the series falls on whose visit cannot happen, with the reason in plain words. It does not
+    count towards `max_occurrences`: the series still has that many visits that do happen."""
+
+    local_date: date
+    start: datetime  # the instant the London start time gives that day, for ordering and display
+    error: SlotError
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,20 +128,52 @@ def validate_series(series: WeeklySeries) -> list[SlotError]:
 def occurrences(series: WeeklySeries, horizon_end: date | None = None) -> list[Occurrence]:
     """The series' occurrences in order, up to its until date, its occurrence cap, `horizon_end`
     (a London date, inclusive) and `MAX_SERIES_DAYS`, whichever comes first."""
+    return [o for o in expand(series, horizon_end) if isinstance(o, Occurrence)]
+
+
+def expand(series: WeeklySeries, horizon_end: date | None = None) -> list[Occurrence | SkippedOccurrence]:
+    """Like `occurrences`, with the days whose visit a clock change takes away reported in their place."""
     limit = min(series.max_occurrences, MAX_OCCURRENCES)
     last = series.from_date + timedelta(days=MAX_SERIES_DAYS)
     for bound in (series.until_date, horizon_end):
         if bound is not None:
             last = min(last, bound)
-    found: list[Occurrence] = []
+    found: list[Occurrence | SkippedOccurrence] = []
+    count = 0
     day = series.from_date
-    while day <= last and len(found) < limit:
+    while day <= last and count < limit:
         if day.weekday() in series.weekdays:
             interval = london_occurrence(day, series.start_time, series.end_time)
             if interval is not None:
-                found.append(Occurrence(len(found), day, interval))
+                found.append(Occurrence(count, day, interval))
+                count += 1
+            else:
+                found.append(_skipped(day, series.start_time))
         day += timedelta(days=1)
     return found
+
+
+def _skipped(day: date, start_time: time) -> SkippedOccurrence:
+    # Only the spring-forward gap collapses a span (an autumn wall time means its first, BST, instant).
+    gap = spring_forward(day)
+    change = f"go forward at {clock_words(gap[0])}" if gap else "change"
+    message = (
+        f"The clocks {change} on {day_words(day)}, so {clock_words(start_time)} does not happen that day."
+    )
+    return SkippedOccurrence(
+        day, london_instant(day, start_time), SlotError("series.start_time", "clock_change_gap", message)
+    )
+
+
+def clock_words(at: time) -> str:
+    """1:30am, 2pm, 12:15pm: a wall-clock time as people write it."""
+    hour = at.hour % 12 or 12
+    minutes = f":{at.minute:02d}" if at.minute else ""
+    return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
+
+
+def day_words(day: date) -> str:
+    return f"{day.day} {day.strftime('%B')}"
 
 
 def check_occurrences(

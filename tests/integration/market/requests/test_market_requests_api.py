@@ -156,6 +156,44 @@ async def test_a_weekly_series_keeps_london_time_across_both_clock_changes(marke
     assert coverable == [o["local_date"] <= "2027-06-01" for o in occurrences]
 
 
+async def test_a_series_reports_the_visit_the_spring_forward_gap_takes_away(market: Market) -> None:
+    """Sundays 01:30-02:30: on 28 March 2027 the clocks jump from 1am to 2am, so that visit cannot
+    happen. It is reported among the others, uncoverable, saying why; the series keeps four visits."""
+    market.clock.set(datetime(2027, 3, 1, 12, 0, tzinfo=UTC))
+    carer, person = await market.carer()
+    request = await market.request(
+        carer,
+        person,
+        start=None,
+        end=None,
+        series={
+            "weekdays": [6],
+            "start_time": "01:30:00",
+            "end_time": "02:30:00",
+            "from_date": "2027-03-14",
+            "max_occurrences": 4,
+        },
+    )
+    dates = ["2027-03-14", "2027-03-21", "2027-04-04", "2027-04-11"]
+    assert [o["local_date"] for o in request["occurrences"]] == dates
+    coverage = request["coverage"]
+    assert [c["local_date"] for c in coverage] == [*dates[:2], "2027-03-28", *dates[2:]]
+    skipped = coverage[2]
+    assert skipped["occurrence_id"] is None
+    assert skipped["position"] is None
+    assert skipped["coverable"] is False
+    assert skipped["problems"] == [
+        {
+            "rule": "clock_change_gap",
+            "detail": "The clocks go forward at 1am on 28 March, so 1:30am does not happen that day.",
+        }
+    ]
+    assert [c["position"] for c in coverage if c is not skipped] == [0, 1, 2, 3]
+    assert all(c["occurrence_id"] for c in coverage if c is not skipped)
+    stored = (await carer.get(f"/api/v1/requests/{request['id']}")).json()["occurrences"]
+    assert [o["local_date"] for o in stored] == dates
+
+
 async def test_a_series_reports_each_occurrence_that_cannot_be_covered(market: Market) -> None:
     worker = await market.worker(availability=False)
     posted = await worker.post(

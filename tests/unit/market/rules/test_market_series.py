@@ -5,11 +5,16 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from slivers.clock import LONDON
+from slivers.market.rules.intervals import spring_forward
 from slivers.market.rules.overlap import BookedVisit
 from slivers.market.rules.series import (
+    Occurrence,
+    SkippedOccurrence,
     SlotError,
     WeeklySeries,
     check_occurrences,
+    clock_words,
+    expand,
     occurrences,
     validate_series,
     validate_slot,
@@ -143,3 +148,71 @@ def test_validate_series_rules() -> None:
         ("until_date", "until_after_from"),
         ("max_occurrences", "occurrence_range"),
     ]
+
+
+def test_a_visit_the_spring_forward_gap_swallows_is_reported_with_the_reason() -> None:
+    """01:30-02:30 on 29 March 2026: 01:30 does not exist and 02:30 BST is the same instant, so there is
+    no visit that day. It is reported in its place, in plain words, and not counted as a visit."""
+    series = WeeklySeries(frozenset({SUNDAY}), time(1, 30), time(2, 30), date(2026, 3, 22), max_occurrences=3)
+
+    expanded = expand(series)
+
+    assert [type(o).__name__ for o in expanded] == [
+        "Occurrence",
+        "SkippedOccurrence",
+        "Occurrence",
+        "Occurrence",
+    ]
+    skipped = expanded[1]
+    assert isinstance(skipped, SkippedOccurrence)
+    assert skipped.local_date == date(2026, 3, 29)
+    assert skipped.start == utc(2026, 3, 29, 1, 30)
+    assert skipped.error == SlotError(
+        "series.start_time",
+        "clock_change_gap",
+        "The clocks go forward at 1am on 29 March, so 1:30am does not happen that day.",
+    )
+    assert [o.local_date for o in occurrences(series)] == [
+        date(2026, 3, 22),
+        date(2026, 4, 5),
+        date(2026, 4, 12),
+    ]
+    assert [o.index for o in occurrences(series)] == [0, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "real_minutes"),
+    [
+        (time(1, 30), time(3, 0), 30),  # starts in the gap: from 02:30 BST, as the clock allows
+        (time(0, 30), time(1, 30), 60),  # ends in the gap: one real hour
+        (time(1, 15), time(1, 45), 30),  # wholly in the gap: half an hour, an hour later on the clock
+    ],
+)
+def test_a_visit_the_gap_only_moves_still_happens(start: time, end: time, real_minutes: int) -> None:
+    series = WeeklySeries(frozenset({SUNDAY}), start, end, date(2026, 3, 29), max_occurrences=1)
+
+    (only,) = expand(series)
+
+    assert isinstance(only, Occurrence)
+    assert only.end - only.start == timedelta(minutes=real_minutes)
+
+
+def test_the_spring_forward_gap_is_found_only_on_its_day() -> None:
+    assert spring_forward(date(2026, 3, 29)) == (time(1), time(2))
+    assert spring_forward(date(2027, 3, 28)) == (time(1), time(2))
+    for day in (date(2026, 3, 28), date(2026, 3, 30), date(2026, 10, 25), date(2026, 6, 1)):
+        assert spring_forward(day) is None
+
+
+@pytest.mark.parametrize(
+    ("at", "words"),
+    [
+        (time(1, 30), "1:30am"),
+        (time(1), "1am"),
+        (time(0, 5), "12:05am"),
+        (time(12), "12pm"),
+        (time(14, 45), "2:45pm"),
+    ],
+)
+def test_clock_words(at: time, words: str) -> None:
+    assert clock_words(at) == words
