@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from slivers.clock import FrozenClock
 from slivers.db.migrate import upgrade
-from slivers.db.models import metadata
 from slivers.devtools.pg_cluster import throwaway_cluster
+from slivers.metadata import metadata
 from tests import real_clock
 
 # The time-bomb check: the real clock runs years ahead for the whole suite (see tests/real_clock.py).

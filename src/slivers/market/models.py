@@ -1,4 +1,4 @@
-"""Database models of this domain (imported by slivers.db.models for Alembic and tests).
+"""Database models of this domain (imported by slivers.metadata for Alembic and tests).
 
 The invariants are decided in `rules.invariants`; the constraints here (named there) are their last
 line of defence: a seat unique per occurrence, one open offer per worker and occurrence, and on

@@ -1,4 +1,4 @@
-"""Database models of this domain (imported by slivers.db.models for Alembic and tests).
+"""Database models of this domain (imported by slivers.metadata for Alembic and tests).
 
 The ledger tables are append-only (the migration installs triggers refusing UPDATE and DELETE);
 `booking_id` columns are plain UUIDs without a foreign key, so payments does not depend on the

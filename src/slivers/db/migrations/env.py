@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from slivers.db.engine import create_engine
-from slivers.db.models import metadata
+from slivers.metadata import metadata
 
 config = context.config
 

@@ -1,4 +1,5 @@
-"""Imports every model module so the metadata is complete (for Alembic and tests)."""
+"""Every domain's tables in one MetaData, for Alembic and the tests: it imports each domain's models, so it
+sits above the domains (db itself imports none of them)."""
 
 from slivers.accounts import models as accounts_models
 from slivers.audit import models as audit_models
