@@ -37,7 +37,8 @@ from slivers.clock import FrozenClock  # noqa: E402
 from slivers.db.engine import create_engine, create_session_maker  # noqa: E402
 from slivers.db.migrate import upgrade  # noqa: E402
 from slivers.geo import sectors  # noqa: E402
-from slivers.market.candidates.service import Slot, rank_slot  # noqa: E402
+from slivers.market.candidates.service import rank_slot  # noqa: E402
+from slivers.market.candidates.slot import Slot  # noqa: E402
 from slivers.market.models import (  # noqa: E402
     AvailabilityRule,
     Booking,

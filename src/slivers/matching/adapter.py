@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.models import Person
 from slivers.clock import to_london
-from slivers.market.candidates.service import Slot, search_slot
+from slivers.market.candidates.service import search_slot
+from slivers.market.candidates.slot import Slot
 from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.rules.invariants import SEATED_STATES
 from slivers.scheduling import Candidate, FixedBooking, Instance, Request, Worker

@@ -23,7 +23,8 @@ from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import Conflict
 from slivers.market.booking.effects import money_of
-from slivers.market.candidates.service import Slot, judge_worker
+from slivers.market.candidates.eligibility import judge_worker
+from slivers.market.candidates.slot import Slot
 from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.rules.invariants import NO_DOUBLE_BOOKING, SEATED_STATES, free_seat
 from slivers.market.rules.lifecycle import BookingState

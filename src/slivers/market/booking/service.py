@@ -20,7 +20,8 @@ from slivers.market.booking import effects
 from slivers.market.booking.access import BookingParty, load_party
 from slivers.market.booking.confirmation import confirm, respond_by_for
 from slivers.market.booking.schemas import BookingCreate, BookingRead
-from slivers.market.candidates.service import judge_worker, load_slot
+from slivers.market.candidates.eligibility import judge_worker
+from slivers.market.candidates.slot import load_slot
 from slivers.market.models import Booking
 from slivers.market.rules.lifecycle import (
     BookingSnapshot,

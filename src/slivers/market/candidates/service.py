@@ -1,6 +1,7 @@
 """Candidates for one occurrence of a request (design 4.3): one narrowing query and a few set-based
-loads (`worker_snapshots`), then the pure filter and ranking of `candidates.CandidateSearch`, with
-the dearer rules judged lazily in rank order (`rank_slot`)."""
+loads (`snapshots`), then the pure filter and ranking of `rules.candidates.CandidateSearch`, with
+the dearer rules judged lazily in rank order (`rank_slot`). One worker alone is judged by
+`eligibility.judge_worker`, with the same rules."""
 
 from __future__ import annotations
 
@@ -10,55 +11,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
 from slivers.accounts.guards import require_circle_permission
-from slivers.accounts.models import CirclePermission, Person, Worker
+from slivers.accounts.models import CirclePermission, Worker
 from slivers.clock import Clock
-from slivers.errors import Forbidden, InvalidInput, NotFound
-from slivers.geo import Nation
+from slivers.errors import Forbidden, NotFound
+from slivers.market.candidates.eligibility import failures_of
+from slivers.market.candidates.slot import Slot, load_slot
 from slivers.market.candidates.snapshots import LoadedWorkers, load_profiles, load_workers, with_details
 from slivers.market.candidates.vetting import VettingJudge, vetting_failures_for
-from slivers.market.models import CareRequest, RequestOccurrence
 from slivers.market.requests.schemas import CandidateRead, CandidatesRead, ProblemRead, ReasonRead, WhyNotRead
 from slivers.market.rules.candidates import (
     Candidate,
     CandidateSearch,
     RequestSnapshot,
-    RuleFailure,
     WorkerSnapshot,
 )
 from slivers.market.rules.places import task_mask
 from slivers.vetting.catalogue import RequirementsPolicy
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    request: CareRequest
-    occurrence: RequestOccurrence
-    person: Person
-
-    def snapshot(self) -> RequestSnapshot:
-        request = self.request
-        return RequestSnapshot(
-            id=self.occurrence.id,
-            person_id=request.person_id,
-            task_types=frozenset(request.task_types),
-            location=(request.lat, request.lon),
-            nation=Nation(request.nation),
-            start=self.occurrence.start_at,
-            end=self.occurrence.end_at,
-            workers_needed=self.occurrence.workers_needed,
-            hard_requirements=dict(request.hard_requirements),
-            preferred_worker_ids=frozenset(uuid.UUID(i) for i in request.preferred_worker_ids),
-            blocked_worker_ids=frozenset(uuid.UUID(i) for i in request.blocked_worker_ids),
-            max_rate_pence=request.max_rate_pence,
-            volunteers_first=request.volunteers_first,
-            household_has_child=self.person.household_has_child,
-            is_paid=request.budget_id is not None,
-        )
 
 
 def _no_vetting_failures(worker: WorkerSnapshot) -> Sequence[str]:
@@ -70,29 +42,6 @@ class Search:
     search: CandidateSearch
     loaded: LoadedWorkers
     judge: VettingJudge
-
-
-async def load_slot(
-    session: AsyncSession, request_id: uuid.UUID, occurrence_id: uuid.UUID | None, now: datetime
-) -> Slot:
-    request = await session.get(CareRequest, request_id)
-    if request is None:
-        raise NotFound("We cannot find that request.", field="request_id", rule="not_found")
-    query = select(RequestOccurrence).where(RequestOccurrence.request_id == request_id)
-    if occurrence_id is not None:
-        query = query.where(RequestOccurrence.id == occurrence_id)
-    else:
-        query = query.where(RequestOccurrence.start_at > now)
-    occurrence = await session.scalar(query.order_by(RequestOccurrence.position).limit(1))
-    if occurrence is None:
-        if occurrence_id is not None:
-            raise NotFound("That request has no such occurrence.", field="occurrence_id", rule="not_found")
-        raise InvalidInput(
-            "Every visit of this request has already started.", field="request_id", rule="all_past"
-        )
-    person = await session.get(Person, request.person_id)
-    assert person is not None
-    return Slot(request, occurrence, person)
 
 
 async def search_slot(
@@ -174,37 +123,6 @@ def _batch_size(wanted: int, judged: int, passed: int) -> int:
     in three before any are judged); the margin usually saves a second round of loads."""
     rate = passed / judged if judged and passed else 2 / 3
     return max(4, math.ceil(wanted / max(rate, 0.1)) + 2)
-
-
-@dataclass(frozen=True, slots=True)
-class Judgement:
-    """Every rule of 4.3 one worker fails for a slot (empty: they may take it), and the credential codes
-    whose failure a coordinator's override excused (to be spent if the booking goes ahead)."""
-
-    failures: list[RuleFailure]
-    overrides_used: frozenset[str] = frozenset()
-
-
-async def judge_worker(
-    session: AsyncSession,
-    slot: Slot,
-    worker_id: uuid.UUID,
-    now: datetime,
-    overrides: frozenset[str] = frozenset(),
-) -> Judgement:
-    """`failures_of`, with the worker's usable overrides (credential codes) taken into account."""
-    found = await search_slot(session, slot, now, worker_ids=[worker_id], overrides={worker_id: overrides})
-    if not found.loaded.snapshots:
-        return Judgement([RuleFailure("no_profile", "the worker has not set a home postcode and task types")])
-    failures = found.search.why_not(found.loaded.snapshots[0])
-    return Judgement(failures, found.judge.overrides_used(worker_id) if overrides else frozenset())
-
-
-async def failures_of(
-    session: AsyncSession, slot: Slot, worker_id: uuid.UUID, now: datetime
-) -> list[RuleFailure]:
-    """Every rule of 4.3 the worker fails for this slot, by name; empty for a candidate."""
-    return (await judge_worker(session, slot, worker_id, now)).failures
 
 
 class CandidateService:

@@ -166,22 +166,11 @@ async def with_details(
     connection = await core_connection(session)
     details = details_statement(connection.dialect.name)
     rows = {row.id: row for row in await connection.execute(details, {"ids": ids})}
-    day_start, day_end, week_start, week_end = _week_bounds(london_date(slot.start))
-    # Availability only within the slot: whether it is covered depends on nothing outside it
-    # (`expand` still finds an occurrence that starts before the slot and runs into it).
-    horizon_start, horizon_end = slot.start, slot.end
-    rules = await _rules_touching(connection, ids, horizon_start, horizon_end)
-    visits = await _bookings_by_worker(
-        connection,
-        ids,
-        min(week_start, slot.start) - timedelta(days=1),
-        max(week_end, slot.end) + timedelta(days=1),
-    )
+    around = await _around_slot(connection, ids, slot)
     detailed: list[WorkerSnapshot] = []
     extras: dict[uuid.UUID, WorkerExtras] = {}
     for worker_id, worker in zip(ids, workers, strict=True):
         row = rows[worker_id]
-        worker_visits = visits.get(worker_id, ())
         detailed.append(
             replace(
                 worker,
@@ -190,14 +179,91 @@ async def with_details(
                 attributes=_attributes(row.attributes),
                 max_minutes_per_day=row.max_minutes_per_day,
                 max_minutes_per_week=row.max_minutes_per_week,
-                availability=expand_rules(rules.get(worker_id, []), horizon_start, horizon_end),
-                bookings=[visit for visit, status in worker_visits if status in BLOCKING_STATES],
-                booked_minutes_day=_minutes_within(worker_visits, day_start, day_end),
-                booked_minutes_week=_minutes_within(worker_visits, week_start, week_end),
+                **around.fields_of(worker_id),
             )
         )
         extras[worker_id] = WorkerExtras(row.organisation_id, row.instant_book, row, row.policy_version)
     return LoadedWorkers(detailed, extras)
+
+
+@dataclass(frozen=True, slots=True)
+class AroundSlot:
+    """Some workers' availability rules and seated bookings around a slot, as the snapshot's fields."""
+
+    slot: RequestSnapshot
+    rules: dict[uuid.UUID, list[Any]]
+    visits: dict[uuid.UUID, list[tuple[BookedVisit, str]]]
+    bounds: tuple[datetime, datetime, datetime, datetime]  # `_week_bounds` of the slot's London day
+
+    def fields_of(self, worker_id: uuid.UUID) -> dict[str, Any]:
+        """Availability over the slot, the bookings that block it (invariant 1's `BLOCKING_STATES`),
+        and the minutes booked in its London day and week."""
+        day_start, day_end, week_start, week_end = self.bounds
+        visits = self.visits.get(worker_id, ())
+        return {
+            "availability": expand_rules(self.rules.get(worker_id, []), self.slot.start, self.slot.end),
+            "bookings": [visit for visit, status in visits if status in BLOCKING_STATES],
+            "booked_minutes_day": _minutes_within(visits, day_start, day_end),
+            "booked_minutes_week": _minutes_within(visits, week_start, week_end),
+        }
+
+
+async def _around_slot(
+    connection: AsyncConnection, ids: list[uuid.UUID], slot: RequestSnapshot
+) -> AroundSlot:
+    bounds = _week_bounds(london_date(slot.start))
+    week_start, week_end = bounds[2], bounds[3]
+    # Availability only within the slot: whether it is covered depends on nothing outside it
+    # (`expand` still finds an occurrence that starts before the slot and runs into it).
+    rules = await _rules_touching(connection, ids, slot.start, slot.end)
+    visits = await _bookings_by_worker(
+        connection,
+        ids,
+        min(week_start, slot.start) - timedelta(days=1),
+        max(week_end, slot.end) + timedelta(days=1),
+    )
+    return AroundSlot(slot, rules, visits, bounds)
+
+
+async def load_one(
+    session: AsyncSession, slot: RequestSnapshot, worker: Worker, now: datetime
+) -> tuple[WorkerSnapshot, WorkerExtras] | None:
+    """One worker's whole snapshot for `slot`, read directly from their row (the one confirmation has
+    locked) and their profile, strikes, availability and bookings, with the loaders `with_details`
+    uses: the same data the search judges, without its narrowing, ranking or batches. What only rank
+    reads (seen before, the reliability score) keeps its default. None without a market profile."""
+    profile = (
+        await session.execute(
+            select(
+                WorkerMarketProfile.home_lat,
+                WorkerMarketProfile.home_lon,
+                WorkerMarketProfile.reliability_reviewed_at,
+            ).where(WorkerMarketProfile.worker_id == worker.id)
+        )
+    ).first()
+    if profile is None:
+        return None
+    strikes = (await strikes_by_worker(session, [worker.id], now)).get(worker.id, [])
+    around = await _around_slot(await core_connection(session), [worker.id], slot)
+    snapshot = WorkerSnapshot(
+        id=worker.id,
+        first_name=worker.first_name,
+        kind=WorkerKind(worker.kind),
+        status=_status(worker.status),
+        is_paused=is_paused(strikes, now, profile.reliability_reviewed_at),
+        task_types=frozenset(worker.task_types),
+        home=(profile.home_lat, profile.home_lon),
+        max_travel_km=float(worker.max_travel_km),
+        hourly_rate_pence=worker.hourly_rate_pence,
+        min_notice_minutes=worker.min_notice_minutes,
+        min_visit_minutes=worker.min_visit_minutes,
+        max_visit_minutes=worker.max_visit_minutes,
+        max_minutes_per_day=worker.max_minutes_per_day,
+        max_minutes_per_week=worker.max_minutes_per_week,
+        attributes=_attributes(worker.attributes),
+        **around.fields_of(worker.id),
+    )
+    return snapshot, WorkerExtras(worker.organisation_id, worker.instant_book, worker)
 
 
 async def load_workers(

@@ -19,7 +19,9 @@ from slivers.errors import DomainError
 from slivers.logs import get_logger
 from slivers.market.booking import effects
 from slivers.market.booking.service import BookingService
-from slivers.market.candidates.service import Slot, judge_worker, rank_slot
+from slivers.market.candidates.eligibility import judge_worker
+from slivers.market.candidates.service import rank_slot
+from slivers.market.candidates.slot import Slot
 from slivers.market.cover.reserve import reserve_of
 from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.rules.candidates import Candidate

@@ -17,7 +17,8 @@ from slivers.accounts.models import CirclePermission, Worker
 from slivers.audit.service import record
 from slivers.clock import LONDON, Clock, ensure_utc
 from slivers.errors import InvalidInput, NotFound
-from slivers.market.candidates.service import Slot, rank_slot
+from slivers.market.candidates.service import rank_slot
+from slivers.market.candidates.slot import Slot
 from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.requests.schemas import (
     COVERAGE_COUNT_LIMIT,

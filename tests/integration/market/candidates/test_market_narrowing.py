@@ -1,6 +1,8 @@
 """Differential test of candidate search's SQL narrowing: on random workers (the benchmark's generator,
 plus some who travel further than the profile schema allows), the narrowed search finds exactly the
-workers the pure filter accepts when it judges everyone. SQL may only narrow, never decide."""
+workers the pure filter accepts when it judges everyone. SQL may only narrow, never decide. And one
+worker judged directly (`eligibility.judge_worker`, as confirmation does) fails exactly the rules
+the search finds for them."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from litestar import Litestar
 from sqlalchemy import insert, select, update
 
 from slivers.accounts.models import Person, Worker
-from slivers.market.candidates.service import Slot, rank_slot, search_slot
+from slivers.market.candidates.eligibility import judge_worker
+from slivers.market.candidates.service import rank_slot, search_slot
+from slivers.market.candidates.slot import Slot
 from slivers.market.models import CareRequest, RequestOccurrence, WorkerMarketProfile
 from slivers.market.rules.places import place_of
 from tests.bench_rows import seed_rows
@@ -72,6 +76,11 @@ async def test_sql_narrowing_then_the_pure_filter_equals_the_pure_filter_alone(
 
             assert {c.worker.id for c in narrowed} == {c.worker.id for c in judged}
             assert len(everyone.loaded.snapshots) == len(all_ids)
+            # One worker judged alone, as confirmation does, fails exactly the rules the search finds.
+            sample = random.Random(seed + day).sample(everyone.loaded.snapshots, 25)
+            for snapshot in sample + [candidate.worker for candidate in judged[:5]]:
+                alone = await judge_worker(session, slot, snapshot.id, NOW)
+                assert alone.failures == everyone.search.why_not(snapshot)
             # Judged lazily in rank order, a limited list is exactly the best of the full one.
             for limit in (1, 3, 10):
                 best, _ = await rank_slot(session, slot, NOW, limit)
