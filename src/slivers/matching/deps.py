@@ -1,4 +1,4 @@
-"""The matching service for a request: the one provider the API controller and the pages share."""
+"""The matching services for a request: the one set of providers the API controller and the pages share."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.clock import Clock
+from slivers.matching.listing import MatchingListing
 from slivers.matching.service import MatchingService
 
 
@@ -13,3 +14,7 @@ def provide_matching(
     db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
 ) -> MatchingService:
     return MatchingService(db_session, clock)
+
+
+def provide_matching_listing(db_session: NamedDependency[AsyncSession]) -> MatchingListing:
+    return MatchingListing(db_session)

@@ -6,23 +6,20 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
-from slivers.accounts.models import Organisation, Worker
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError
 from slivers.http.forms import Form, build, read_form
 from slivers.http.rendering import redirect, render
-from slivers.market.models import CareRequest, RequestOccurrence
-from slivers.matching.deps import provide_matching
+from slivers.matching.deps import provide_matching, provide_matching_listing
+from slivers.matching.listing import MatchingListing, VisitPlace
 from slivers.matching.models import MatchingRun
 from slivers.matching.schemas import MAX_HORIZON, MatchingRunCreate
 from slivers.matching.service import MatchingService
@@ -58,41 +55,12 @@ RECENT_RUNS = 5
 _SPLIT = re.compile(r"[\s,;]+")
 
 
-async def coordinated_organisations(session: AsyncSession, actor: Actor) -> list[tuple[str, str]]:
-    """(id, name) of the organisations where this person is a coordinator, by name."""
-    ids = actor.orgs_with_role("coordinator")
-    if not ids:
-        return []
-    rows = await session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)).order_by(Organisation.name)
-    )
-    return [(str(org_id), name) for org_id, name in rows.tuples()]
-
-
-async def _visits(session: AsyncSession, keys: list[str], today: Any) -> dict[str, dict[str, Any]]:
-    """When and where each occurrence is (postcode district only: the desk names nobody here)."""
-    ids = [uuid.UUID(key) for key in keys]
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(
-            RequestOccurrence.id, RequestOccurrence.start_at, RequestOccurrence.end_at, CareRequest.postcode
-        )
-        .join(CareRequest, CareRequest.id == RequestOccurrence.request_id)
-        .where(RequestOccurrence.id.in_(ids))
-    )
+def visit_words(places: dict[str, VisitPlace], today: date) -> dict[str, dict[str, Any]]:
+    """When and where each visit a run names is, as the page says it."""
     return {
-        str(key): {"when": when_words(start, end, today), "area": postcode.split(" ")[0], "start": start}
-        for key, start, end, postcode in rows.tuples()
+        key: {"when": when_words(place.start, place.end, today), "area": place.district, "start": place.start}
+        for key, place in places.items()
     }
-
-
-async def _names(session: AsyncSession, assignments: dict[str, list[str]]) -> dict[str, str]:
-    ids = {uuid.UUID(w) for workers in assignments.values() for w in workers}
-    if not ids:
-        return {}
-    rows = await session.execute(select(Worker.id, Worker.first_name).where(Worker.id.in_(ids)))
-    return {str(key): name for key, name in rows.tuples()}
 
 
 def run_view(run: MatchingRun, visits: dict[str, dict[str, Any]], names: dict[str, str]) -> dict[str, Any]:
@@ -144,19 +112,22 @@ class MatchingPages(Controller):
     path = "/desk/matching"
     tags = ["pages"]
     include_in_schema = False
-    dependencies = {"matching": Provide(provide_matching, sync_to_thread=False)}
+    dependencies = {
+        "matching": Provide(provide_matching, sync_to_thread=False),
+        "listing": Provide(provide_matching_listing, sync_to_thread=False),
+    }
 
     async def _form_page(
         self,
         request: Request[Any, Any, Any],
         actor: Actor,
-        session: AsyncSession,
+        listing: MatchingListing,
         clock: Clock,
         *,
         form: Form | None = None,
         status: int = 200,
     ) -> Response[Any]:
-        organisations = await coordinated_organisations(session, actor)
+        organisations = await listing.coordinated_organisations(actor)
         tomorrow = to_london(clock.now()).date() + timedelta(days=1)
         default = Form(
             fields=RUN_FIELDS,
@@ -169,12 +140,7 @@ class MatchingPages(Controller):
             },
         )
         default.anchors["mode"] = "mode"
-        recent = await session.scalars(
-            select(MatchingRun)
-            .where(MatchingRun.organisation_id.in_(actor.orgs_with_role("coordinator")))
-            .order_by(MatchingRun.created_at.desc())
-            .limit(RECENT_RUNS)
-        )
+        recent = await listing.recent_runs(actor, RECENT_RUNS)
         return render(
             request,
             "desk/matching.html",
@@ -204,12 +170,12 @@ class MatchingPages(Controller):
         self,
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
-        db_session: NamedDependency[AsyncSession],
+        listing: NamedDependency[MatchingListing],
         clock: NamedDependency[Clock],
     ) -> Response[Any]:
         """Ask for a matching run: from when, for how many days, where, and what to aim for."""
         require_coordinator(actor)
-        return await self._form_page(request, actor, db_session, clock)
+        return await self._form_page(request, actor, listing, clock)
 
     @post("/", operation_id="pageMatchingQueue")
     async def queue(
@@ -217,7 +183,7 @@ class MatchingPages(Controller):
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
         matching: NamedDependency[MatchingService],
-        db_session: NamedDependency[AsyncSession],
+        listing: NamedDependency[MatchingListing],
         clock: NamedDependency[Clock],
     ) -> Response[Any]:
         """Queue the run; the scheduler solves it."""
@@ -260,7 +226,7 @@ class MatchingPages(Controller):
                 return redirect(
                     request, f"/desk/matching/{run.id}", "Matching run asked for. It is waiting to run."
                 )
-        return await self._form_page(request, actor, db_session, clock, form=form, status=400)
+        return await self._form_page(request, actor, listing, clock, form=form, status=400)
 
     @get("/{run_id:uuid}", operation_id="pageMatchingRun")
     async def show(
@@ -269,15 +235,15 @@ class MatchingPages(Controller):
         run_id: FromPath[uuid.UUID],
         actor: NamedDependency[Actor],
         matching: NamedDependency[MatchingService],
-        db_session: NamedDependency[AsyncSession],
+        listing: NamedDependency[MatchingListing],
         clock: NamedDependency[Clock],
     ) -> Response[Any]:
         """A run: its status and, once done, what it filled, what it could not and why."""
         require_coordinator(actor)
         run = await matching.visible(actor, run_id)
         today = to_london(clock.now()).date()
-        visits = await _visits(db_session, [*run.assignments, *run.unfilled], today)
-        names = await _names(db_session, run.assignments)
+        visits = visit_words(await listing.visits([*run.assignments, *run.unfilled]), today)
+        names = await listing.worker_names(run.assignments)
         return render(request, "desk/matching_run.html", actor=actor, context=run_view(run, visits, names))
 
     @post("/{run_id:uuid}/apply", operation_id="pageMatchingApply")
