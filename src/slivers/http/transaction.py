@@ -7,6 +7,17 @@ the commit fails (a unique key, the booking exclusion constraint, a serialisatio
 client gets a 409 problem response instead of the handler's answer. This works whatever raised,
 which a generator dependency does not: Litestar does not clean those up when a later dependency
 raises, and a dangling SQLite transaction would hold the write lock.
+
+Why not advanced-alchemy's session handling (`SQLAlchemyAsyncConfig(before_send_handler=
+"autocommit_include_redirects")`), which otherwise does the same (a lazy session in the scope,
+decided at `http.response.start` before anything is sent, 4xx and 5xx rolled back, so a page that
+shows its form again with 400 keeps nothing, and a streamed answer commits before its first chunk):
+- its handler swallows a failed commit (advanced-alchemy 1.12, `autocommit_handler_maker`: `except
+  Exception: logger.debug(...)`) and then sends the 201 or 303 it was about to send, so a commit the
+  exclusion constraint, a unique key or a serialisation failure refuses would be reported as done;
+- it decides by status code only (`extra_commit_statuses`), while a failed sign-in answers 401 and
+  must keep its throttle record: a decision for that one request (`mark_commit_anyway`).
+tests/unit/http/test_transaction.py holds each of these guarantees.
 """
 
 from __future__ import annotations
