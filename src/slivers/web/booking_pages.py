@@ -24,7 +24,7 @@ from slivers.market.booking.schemas import BookingCreate
 from slivers.market.booking.service import BookingService
 from slivers.market.candidates.service import CandidateService
 from slivers.market.deps import provide_bookings, provide_candidates, provide_profiles, provide_requests
-from slivers.market.requests.schemas import CandidateRead, RequestCreate
+from slivers.market.requests.schemas import CandidateRead, RequestCreate, RequestRead
 from slivers.market.requests.service import RequestService
 from slivers.market.workers.service import ProfileService
 from slivers.payments.budget_service import BudgetService
@@ -210,7 +210,7 @@ class BookingPages(Controller):
             except DomainError as error:
                 _map_error(form, error)
             else:
-                return redirect(request, f"/requests/{made.id}", "Your request is saved.")
+                return redirect(request, f"/requests/{made.id}", _saved_message(made))
         return await self._form_page(request, actor, persons, budgets, clock, form, status=400)
 
     async def _workers_page(
@@ -357,6 +357,12 @@ class BookingPages(Controller):
         return await self._workers_page(
             request, actor, request_id, requests, candidates, profiles, clock, form=form, status=409
         )
+
+
+def _saved_message(made: RequestRead) -> str:
+    """Saved, and any day of the series a clock change takes away said in so many words."""
+    gone = [p.detail for c in made.coverage or [] if c.occurrence_id is None for p in c.problems]
+    return " ".join(["Your request is saved.", *(f"{detail} There is no visit that day." for detail in gone)])
 
 
 def _booked_message(status: str, first_name: str) -> str:
