@@ -50,6 +50,8 @@ class BookingRead(msgspec.Struct, kw_only=True):
     status: str
     start: datetime
     end: datetime
+    minutes: int  # real elapsed time, which is what is charged and paid
+    clock_change: str | None  # why `minutes` differs from the London clock times, on a change day
     postcode: str
     rate_pence_per_hour: int | None
     respond_by: datetime | None

@@ -23,6 +23,7 @@ from slivers.market.booking.schemas import BookingCreate, BookingRead
 from slivers.market.candidates.eligibility import judge_worker
 from slivers.market.candidates.slot import load_slot
 from slivers.market.models import Booking
+from slivers.market.rules.intervals import clock_change_note
 from slivers.market.rules.lifecycle import (
     BookingSnapshot,
     BookingState,
@@ -350,6 +351,8 @@ class BookingService:
             is_cover=booking.is_cover,
             checked_in_at=booking.checked_in_at,
             checked_out_at=booking.checked_out_at,
+            minutes=int((booking.end_at - booking.start_at) // timedelta(minutes=1)),
+            clock_change=clock_change_note(booking.start_at, booking.end_at),
             actual_minutes=booking.actual_minutes,
             late_fee_pence=booking.late_fee_pence,
             ended_by=booking.ended_by,

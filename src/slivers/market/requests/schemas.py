@@ -77,6 +77,8 @@ class OccurrenceRead(msgspec.Struct, kw_only=True):
     end: datetime
     local_date: date
     local_start_time: time
+    minutes: int  # real elapsed time, which is what is charged and paid
+    clock_change: str | None  # why `minutes` differs from the London clock times, on a change day
     workers_needed: int
     workers_booked: int
     status: str  # open | filled | past

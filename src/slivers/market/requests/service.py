@@ -28,7 +28,7 @@ from slivers.market.requests.schemas import (
     RequestCreate,
     RequestRead,
 )
-from slivers.market.rules.intervals import london_date
+from slivers.market.rules.intervals import clock_change_note, london_date
 from slivers.market.rules.invariants import SEATED_STATES
 from slivers.market.rules.places import place_of, task_types_checked
 from slivers.market.rules.series import (
@@ -295,6 +295,8 @@ def _occurrence_read(row: RequestOccurrence, booked: int, now: datetime) -> Occu
         end=row.end_at,
         local_date=local.date(),
         local_start_time=local.time().replace(tzinfo=None),
+        minutes=int((row.end_at - row.start_at) // timedelta(minutes=1)),
+        clock_change=clock_change_note(row.start_at, row.end_at),
         workers_needed=row.workers_needed,
         workers_booked=booked,
         status=status,

@@ -118,5 +118,44 @@ def spring_forward(day: date) -> tuple[time, time] | None:
     return (jumped_to - (after - before)).time().replace(tzinfo=None), jumped_to.time().replace(tzinfo=None)
 
 
+def clock_change_note(start: datetime, end: datetime) -> str | None:
+    """Why a visit lasts longer or shorter than its London clock times say, or None if it does not:
+    01:30-02:30 on the last Sunday of October is two real hours, and is charged and paid as two."""
+    start_local, end_local = ensure_utc(start).astimezone(LONDON), ensure_utc(end).astimezone(LONDON)
+    before, after = start_local.utcoffset(), end_local.utcoffset()
+    if before is None or after is None or before == after:
+        return None
+    instant = ensure_utc(start).replace(minute=0, second=0, microsecond=0)
+    while instant.astimezone(LONDON).utcoffset() == before:  # UK changes fall on the UTC hour
+        instant += timedelta(hours=1)
+    changed_at = (instant + before).time()  # the change, on the clock as it read until then
+    real = int((end - start) // timedelta(minutes=1))
+    direction = "back" if after < before else "forward"
+    return (
+        f"This visit is {duration_words(real)} long because the clocks go {direction} at "
+        f"{clock_words(changed_at)} on {day_words(instant.astimezone(LONDON).date())}."
+    )
+
+
+def duration_words(minutes: int) -> str:
+    """2 hours, 1 hour 30 minutes, 45 minutes."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+def clock_words(at: time) -> str:
+    """1:30am, 2pm, 12:15pm: a wall-clock time as people write it."""
+    hour = at.hour % 12 or 12
+    minutes = f":{at.minute:02d}" if at.minute else ""
+    return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
+
+
+def day_words(day: date) -> str:
+    return f"{day.day} {day.strftime('%B')}"
+
+
 def london_date(instant: datetime) -> date:
     return ensure_utc(instant).astimezone(LONDON).date()

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from slivers.geo.travel import LatLon
-from slivers.market.rules.intervals import Interval, london_instant, london_occurrence, spring_forward
+from slivers.market.rules.intervals import (
+    Interval,
+    clock_words,
+    day_words,
+    london_instant,
+    london_occurrence,
+    spring_forward,
+)
 from slivers.market.rules.overlap import BookedVisit, Conflict, conflicts
 
 MIN_SLOT = timedelta(minutes=15)
@@ -163,17 +170,6 @@ def _skipped(day: date, start_time: time) -> SkippedOccurrence:
     return SkippedOccurrence(
         day, london_instant(day, start_time), SlotError("series.start_time", "clock_change_gap", message)
     )
-
-
-def clock_words(at: time) -> str:
-    """1:30am, 2pm, 12:15pm: a wall-clock time as people write it."""
-    hour = at.hour % 12 or 12
-    minutes = f":{at.minute:02d}" if at.minute else ""
-    return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
-
-
-def day_words(day: date) -> str:
-    return f"{day.day} {day.strftime('%B')}"
 
 
 def check_occurrences(

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from slivers.clock import LONDON
-from slivers.market.rules.intervals import spring_forward
+from slivers.market.rules.intervals import clock_words, spring_forward
 from slivers.market.rules.overlap import BookedVisit
 from slivers.market.rules.series import (
     Occurrence,
@@ -13,7 +13,6 @@ from slivers.market.rules.series import (
     SlotError,
     WeeklySeries,
     check_occurrences,
-    clock_words,
     expand,
     occurrences,
     validate_series,
