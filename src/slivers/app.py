@@ -31,6 +31,7 @@ from slivers.http.deps import (
 )
 from slivers.http.openapi import LocalTimeSchemaPlugin, document_problem_responses
 from slivers.http.problems import EXCEPTION_HANDLERS
+from slivers.http.request_id import RequestIdMiddleware
 from slivers.http.transaction import TransactionMiddleware
 from slivers.logs import configure_logging
 
@@ -117,7 +118,11 @@ def create_app(
             "maybe_actor": Provide(provide_maybe_actor),
             "actor": Provide(provide_actor),
         },
-        middleware=[TransactionMiddleware, DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf)],
+        middleware=[
+            RequestIdMiddleware,
+            TransactionMiddleware,
+            DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(

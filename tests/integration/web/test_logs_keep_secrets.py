@@ -65,6 +65,10 @@ async def test_an_api_error_logs_what_failed_but_not_the_token_nor_the_note(
     event = the_event(output, "http.unhandled_error", log_format)
     assert "/api/v1/persons" in str(event)
     assert "POST" in str(event)
+    # The response names the request, and so does the log line: a support call finds it.
+    request_id = response.headers["x-request-id"]
+    assert len(request_id) == 32
+    assert request_id in str(event)
     assert_traceback_without_locals(output, event, DB_ERRORS)
     assert "no_such_table" in output  # the statement is kept; its values are not
     assert_nothing_secret(output, token, token.removeprefix("slv_"))
@@ -93,5 +97,19 @@ async def test_a_page_error_logs_what_failed_but_not_the_session_nor_the_note(
     output = captured(capsys)
     event = the_event(output, "http.unhandled_error", log_format)
     assert "/people/new" in str(event)
+    assert response.headers["x-request-id"] in str(event)
     assert_traceback_without_locals(output, event, DB_ERRORS)
     assert_nothing_secret(output, session, csrf)
+
+
+async def test_a_proxys_request_id_is_kept_and_anything_else_replaced(
+    anonymous: Callable[[], ApiClient], log_format: str
+) -> None:
+    client = anonymous()
+    kept = await client.get("/health", headers={"X-Request-ID": "edge-4f1c2a9b"})
+    assert kept.headers["x-request-id"] == "edge-4f1c2a9b"
+    smuggled = await client.get("/health", headers={"X-Request-ID": "a b\\nfake.log.line slv_x"})
+    assert smuggled.headers["x-request-id"] != "a b\\nfake.log.line slv_x"
+    assert len(smuggled.headers["x-request-id"]) == 32
+    fresh = [(await client.get("/health")).headers["x-request-id"] for _ in range(2)]
+    assert fresh[0] != fresh[1]
