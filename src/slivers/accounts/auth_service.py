@@ -23,6 +23,7 @@ from slivers.accounts.models import (
     UserSession,
     Worker,
 )
+from slivers.accounts.repositories import ApiTokenRepository, UserRepository
 from slivers.accounts.schemas import (
     LoginRequest,
     MeRead,
@@ -68,6 +69,8 @@ class AuthService:
         self.session = session
         self.clock = clock
         self.session_days = session_days
+        self.users = UserRepository(session)
+        self.tokens = ApiTokenRepository(session)
 
     async def register(self, data: RegisterRequest) -> SignedIn:
         email = normalise_email(data.email)
@@ -75,18 +78,18 @@ class AuthService:
         if not display_name:
             raise InvalidInput("Enter your name.", field="display_name", rule="required")
         passwords.check_password_rules(data.password, email=email, name=display_name)
-        if await self.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        if await self.users.exists(email=email):
             raise Conflict(
                 "An account with this email already exists. Sign in instead.", field="email", rule="duplicate"
             )
-        user = User(
-            email=email,
-            password_hash=passwords.hash_password(data.password),
-            display_name=display_name,
-            account_type=data.account_type,
+        user = await self.users.add(
+            User(
+                email=email,
+                password_hash=passwords.hash_password(data.password),
+                display_name=display_name,
+                account_type=data.account_type,
+            )
         )
-        self.session.add(user)
-        await self.session.flush()
         if data.account_type in {AccountType.WORKER.value, AccountType.VOLUNTEER.value}:
             self.session.add(
                 Worker(
@@ -112,7 +115,7 @@ class AuthService:
         email = data.email.strip().lower()
         now = self.clock.now()
         await self._check_throttle(email, ip, now)
-        user = await self.session.scalar(select(User).where(User.email == email))
+        user = await self.users.get_one_or_none(email=email)
         ok = passwords.verify_password(user.password_hash if user else None, data.password)
         if user is None or not ok or not user.is_active:
             self.session.add(LoginAttempt(email_hash=digest(email), ip=ip, at=now))
@@ -162,13 +165,12 @@ class AuthService:
             token_hash=digest(secret),
             expires_at=expires_at,
         )
-        self.session.add(token)
-        await self.session.flush()
+        await self.tokens.add(token)
         return TokenCreated(id=token.id, name=token.name, token=secret, expires_at=expires_at)
 
     async def list_tokens(self, actor: Actor) -> list[TokenRead]:
-        tokens = await self.session.scalars(
-            select(ApiToken).where(ApiToken.user_id == actor.user_id).order_by(ApiToken.created_at)
+        tokens = await self.tokens.get_many(
+            ApiToken.user_id == actor.user_id, order_by=ApiToken.created_at.asc()
         )
         return [
             TokenRead(
@@ -184,7 +186,7 @@ class AuthService:
         ]
 
     async def revoke_token(self, actor: Actor, token_id: uuid.UUID) -> None:
-        token = await self.session.get(ApiToken, token_id)
+        token = await self.tokens.get_one_or_none(id=token_id)
         if token is None or token.user_id != actor.user_id:
             raise NotFound("No such token.", field="token_id", rule="not_found")
         if token.revoked_at is None:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.actor import Actor
 from slivers.accounts.auth_service import normalise_email
 from slivers.accounts.models import Organisation, OrganisationKind, OrganisationMember, OrgRole, User
+from slivers.accounts.repositories import OrganisationRepository, UserRepository
 from slivers.accounts.schemas import OrganisationMemberAdd, OrganisationMemberRead
 from slivers.audit.service import record
 from slivers.clock import Clock
@@ -20,15 +21,15 @@ class OrganisationService:
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self.session = session
         self.clock = clock
+        self.organisations = OrganisationRepository(session)
+        self.users = UserRepository(session)
 
     async def create(self, name: str, kind: str, *, actor_id: uuid.UUID | None = None) -> Organisation:
         if kind not in {k.value for k in OrganisationKind}:
             raise InvalidInput("Kind must be council, charity or agency.", field="kind", rule="choice")
-        if await self.session.scalar(select(Organisation).where(Organisation.name == name)):
+        if await self.organisations.exists(name=name):
             raise Conflict(f"An organisation called {name!r} already exists.", field="name", rule="duplicate")
-        org = Organisation(name=name, kind=kind)
-        self.session.add(org)
-        await self.session.flush()
+        org = await self.organisations.add(Organisation(name=name, kind=kind))
         await record(
             self.session,
             self.clock,
@@ -41,7 +42,7 @@ class OrganisationService:
         return org
 
     async def by_name(self, name: str) -> Organisation:
-        org = await self.session.scalar(select(Organisation).where(Organisation.name == name))
+        org = await self.organisations.get_one_or_none(name=name)
         if org is None:
             raise NotFound(f"No organisation called {name!r}.", field="organisation", rule="not_found")
         return org
@@ -55,7 +56,7 @@ class OrganisationService:
             raise InvalidInput(
                 "Only a council has funder officers.", field="role", rule="funder_needs_council"
             )
-        user = await self.session.scalar(select(User).where(User.email == normalise_email(email)))
+        user = await self.users.get_one_or_none(email=normalise_email(email))
         if user is None:
             raise NotFound(
                 "No account uses that email. Ask them to sign up first.", field="email", rule="not_found"
