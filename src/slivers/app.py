@@ -31,6 +31,7 @@ from slivers.http.deps import (
 )
 from slivers.http.openapi import LocalTimeSchemaPlugin, document_problem_responses
 from slivers.http.problems import EXCEPTION_HANDLERS
+from slivers.http.request_body import BodyCheckingRequest
 from slivers.http.request_id import RequestIdMiddleware
 from slivers.http.transaction import TransactionMiddleware
 from slivers.logs import configure_logging
@@ -124,6 +125,7 @@ def create_app(
             DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=BodyCheckingRequest,
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
         openapi_config=OpenAPIConfig(
             title="Slivers API",

@@ -6,17 +6,22 @@ service lands on the same field the API would name in its problem response.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import unquote_plus, unquote_to_bytes
 
 import msgspec
 from litestar import Request
+from litestar.enums import RequestEncodingType
 
+from slivers import plain_text
 from slivers.errors import DomainError
 
 T = TypeVar("T")
 GENERAL = ""  # errors that belong to no single field: shown in the summary only
+_DIGITS = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass
@@ -85,7 +90,8 @@ class Form:
 async def read_form(
     request: Request[Any, Any, Any], fields: Iterable[str], *, lists: Iterable[str] = (), prefix: str = ""
 ) -> Form:
-    """The submitted form, trimmed. Fields in `lists` (checkbox groups) keep every value."""
+    """The submitted form, trimmed. Fields in `lists` (checkbox groups) keep every value. An answer that
+    is not UTF-8 or holds a control character (slivers.plain_text) is already that field's error."""
     submitted = await request.form()
     names = tuple(fields)
     many = set(lists)
@@ -96,7 +102,47 @@ async def read_form(
         else:
             raw = submitted.get(name)
             values[name] = raw.strip() if isinstance(raw, str) else ""
-    return Form(fields=names, values=values, prefix=prefix)
+    form = Form(fields=names, values=values, prefix=prefix)
+    not_utf8 = undecodable_fields(await request.body()) if _is_url_encoded(request) else set()
+    for name in names:
+        if name in not_utf8:
+            form.add_error(name, "This answer did not arrive as readable text. Type it again.")
+        for text in form.chosen(name):
+            character = plain_text.control_character(text)
+            if character is not None:
+                form.add_error(
+                    name,
+                    f"Remove the control character ({plain_text.code_point(character)}) from this answer. "
+                    "Tabs and line breaks are fine.",
+                )
+    return form
+
+
+def _is_url_encoded(request: Request[Any, Any, Any]) -> bool:
+    return request.content_type[0] == RequestEncodingType.URL_ENCODED
+
+
+def undecodable_fields(body: bytes) -> set[str]:
+    """The fields of a url-encoded body whose value is not UTF-8 (the parser quietly puts U+FFFD there)."""
+    names: set[str] = set()
+    for pair in body.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            names.add(unquote_plus(name.decode("latin-1")))
+    return names
+
+
+def whole_number(text: str) -> int | None:
+    """`12` as 12; None for anything else (`12.5`, `-1`, `1e3`, and `²`, which str.isdigit accepts)."""
+    return int(text) if _DIGITS.fullmatch(text) else None
+
+
+def number_or_text(text: str) -> int | str:
+    """A whole number as an int, else the text as typed, for the request struct's type check to refuse."""
+    number = whole_number(text)
+    return text if number is None else number
 
 
 def build(

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from slivers.errors import DomainError, NotAuthenticated, TooManyRequests
 from slivers.http.error_pages import error_page, is_page_request, sign_in_redirect
+from slivers.http.request_body import not_utf8
 from slivers.logs import get_logger
 
 log = get_logger(__name__)
@@ -160,8 +161,15 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
+def not_utf8_handler(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
+    """Client text that is not UTF-8 and was decoded outside slivers.http.request_body (a multipart
+    field read by Litestar's own extractor) is the client's error, not a 500."""
+    return domain_error_handler(request, not_utf8())
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error_handler,
+    UnicodeDecodeError: not_utf8_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
     IntegrityError: integrity_error_handler,

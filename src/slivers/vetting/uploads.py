@@ -1,8 +1,10 @@
 """Evidence files for credentials: checked by content, stored under random names (design 3.3).
 
 A file is accepted only if its bytes are a PDF, JPEG or PNG, whatever its name says. The name the worker
-gave is never part of a path: it is refused if it tries to be a path, else recorded (tidied, 200 chars at
-most) for the coordinator to see. Checks run before anything is written, so a refused file leaves no trace.
+gave is never part of a path: it is refused if it tries to be a path or holds a control character (sent
+raw, or percent-escaped as browsers and HTTP clients write them in multipart headers: `ok.pdf%00.exe`), else
+recorded (tidied, 200 chars at most) for the coordinator to see. Checks run before anything is written, so a
+refused file leaves no trace.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ _TAIL = 1024  # real PDFs may carry a few bytes of padding after %%EOF
 _PDF, _JPEG, _PNG = "application/pdf", "image/jpeg", "image/png"
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# How multipart headers carry what cannot appear in them (the HTML form-data rules, httpx, curl).
+_ESCAPED_CONTROL = re.compile(r"%(?:[01][0-9a-f]|7f)", re.IGNORECASE)
+_ESCAPED_SEPARATOR = re.compile(r"%(?:2f|5c)", re.IGNORECASE)
 
 
 class UploadRejected(Exception):
@@ -114,14 +119,21 @@ def _incomplete(field: str, kind: str) -> UploadRejected:
 
 
 def sanitise_file_name(name: str | None, *, field: str = "evidence") -> str | None:
-    """A tidy display name, or None. A name that tries to be a path (`../x`, `a/b`, `C:\\x`) is refused."""
+    """A tidy display name, or None. A name that tries to be a path (`../x`, `a/b`, `C:\\x`) or holds a
+    control character (`ok.pdf\\x00.exe`, `ok.pdf%00.exe`) is refused."""
     if name is None:
         return None
-    if "/" in name or "\\" in name or "\x00" in name or name.strip() in {".", ".."}:
+    if "/" in name or "\\" in name or _ESCAPED_SEPARATOR.search(name) or name.strip() in {".", ".."}:
         raise UploadRejected(
             field, "file_name", "The file name must not contain a folder path. Rename the file and try again."
         )
-    tidy = _CONTROL.sub("", unicodedata.normalize("NFC", name)).strip().lstrip(".").strip()
+    if _CONTROL.search(name) or _ESCAPED_CONTROL.search(name):
+        raise UploadRejected(
+            field,
+            "file_name",
+            "The file name must not contain control characters. Rename the file and try again.",
+        )
+    tidy = unicodedata.normalize("NFC", name).strip().lstrip(".").strip()
     if not tidy:
         return None
     if len(tidy) > MAX_FILE_NAME_CHARS:

@@ -40,7 +40,7 @@ from slivers.web.words import (
     when_words,
 )
 
-UPCOMING = frozenset({"proposed", "confirmed", "in_progress"})
+UPCOMING = frozenset({BookingState.PROPOSED, BookingState.CONFIRMED, BookingState.IN_PROGRESS})
 ACTION_WORDS = {
     Transition.ACCEPT: "Accepted. The visit is confirmed.",
     Transition.DECLINE: "You said no to this visit.",
@@ -95,13 +95,13 @@ def is_worker(booking: BookingRead) -> bool:
 
 def status_words(booking: BookingRead) -> str:
     words = WORKER_STATUS_WORDS if is_worker(booking) else STATUS_WORDS
-    return words.get(booking.status, booking.status.replace("_", " "))
+    return words[BookingState(booking.status)]
 
 
 def cancellation_terms(booking: BookingRead, now: Any) -> str:
     """What cancelling now costs this reader, in words, from the market's own rules."""
     shot = snapshot(booking)
-    if booking.status == "proposed":
+    if booking.status == BookingState.PROPOSED:
         return "The worker has not accepted yet, so there is no charge."
     late = is_late_cancellation(shot, now)
     if is_worker(booking):
@@ -151,7 +151,7 @@ class BookingsPages(Controller):
         needs_me = [
             booking_view(b, today)
             for b in every
-            if b.status == "completed" and Transition.APPROVE in allowed_moves(b)
+            if b.status == BookingState.COMPLETED and Transition.APPROVE in allowed_moves(b)
         ]
         past = [booking_view(b, today) for b in reversed(every) if not (b.status in UPCOMING and b.end > now)]
         return render(
@@ -266,6 +266,7 @@ class BookingsPages(Controller):
             form = await read_form(request, ("visit_notes",))
             if len(form.value("visit_notes")) > 5000:
                 form.add_error(GENERAL, "Keep the visit notes under 5,000 characters.")
+            if not form.ok:
                 return await self._page(request, actor, bookings, clock, booking_id, form=form, status=400)
             visit_notes = form.value("visit_notes")
         return await self._act(
@@ -318,6 +319,7 @@ class BookingsPages(Controller):
         form = await read_form(request, ("reason",))
         if len(form.value("reason")) > 2000:
             form.add_error("reason", "Keep the reason under 2,000 characters.")
+        if not form.ok:
             return await self._ask(
                 request, actor, bookings, clock, booking_id, "cancel", form=form, status=400
             )

@@ -319,10 +319,11 @@ class DeskPages(Controller):
                         request, back, f"{done.display_name} is suspended. Their future visits are reopened."
                     )
             elif action == "reinstate":
-                done = await standing.reinstate(
-                    actor, worker_id, Reinstate(reason=form.value("reason")[:2000])
-                )
-                return redirect(request, back, f"{done.display_name} is reinstated.")
+                if form.ok:
+                    done = await standing.reinstate(
+                        actor, worker_id, Reinstate(reason=form.value("reason")[:2000])
+                    )
+                    return redirect(request, back, f"{done.display_name} is reinstated.")
             elif action == "supervision":
                 held = parse_date(form.value("held_on"))
                 if held is None:

@@ -16,7 +16,7 @@ from litestar.params import FromPath
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError
-from slivers.http.forms import Form, build, read_form
+from slivers.http.forms import Form, build, read_form, whole_number
 from slivers.http.rendering import redirect, render
 from slivers.matching.deps import provide_matching, provide_matching_listing
 from slivers.matching.listing import MatchingListing, VisitPlace
@@ -195,7 +195,7 @@ class MatchingPages(Controller):
             form.add_error("from_date", "Enter the first day, like 1/12/2026.")
         elif first < to_london(clock.now()).date():
             form.add_error("from_date", "The first day must be today or later.")
-        days = int(form.value("days")) if form.value("days").isdigit() else 0
+        days = whole_number(form.value("days")) or 0
         if not 1 <= days <= MAX_HORIZON.days:
             form.add_error("days", f"Enter a number of days from 1 to {MAX_HORIZON.days}.")
         districts = [d.upper() for d in _SPLIT.split(form.value("districts")) if d]

@@ -14,7 +14,7 @@ from litestar.di import NamedDependency, Provide
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, InvalidInput
-from slivers.http.forms import Form, build, read_form
+from slivers.http.forms import Form, build, number_or_text, read_form
 from slivers.http.rendering import redirect, render
 from slivers.market.deps import provide_profiles
 from slivers.market.rules.wages import NATIONAL_LIVING_WAGE, minimum_hourly_rate_pence
@@ -256,10 +256,10 @@ class ProfilePages(Controller):
                     WorkerProfileUpdate,
                     {
                         "home_postcode": form.value("home_postcode"),
-                        "max_travel_km": int(km) if km.isdigit() else km,
+                        "max_travel_km": number_or_text(km),
                         "task_types": form.chosen("task_types"),
                         "hourly_rate_pence": rate,
-                        **{name: int(v) if v.isdigit() else v for name, v in numbers.items()},
+                        **{name: number_or_text(v) for name, v in numbers.items()},
                         "max_minutes_per_day": per_day,
                         "max_minutes_per_week": per_week,
                         "instant_book": form.value("instant_book") == "yes",

@@ -16,13 +16,13 @@ from litestar.params import FromPath
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import DomainError, InvalidInput
-from slivers.http.forms import GENERAL, Form, build, read_form
+from slivers.http.forms import GENERAL, Form, build, read_form, whole_number
 from slivers.http.rendering import redirect, render
 from slivers.market.availability.schemas import WeeklyCreate, WindowCreate
 from slivers.market.availability.service import AvailabilityService
 from slivers.market.booking.service import BookingService
 from slivers.market.deps import provide_availability, provide_bookings, provide_profiles
-from slivers.market.rules.lifecycle import cost_pence
+from slivers.market.rules.lifecycle import BookingState, cost_pence
 from slivers.market.workers.service import ProfileService
 from slivers.vetting.catalogue import DEFAULT_POLICY
 from slivers.vetting.credentials import CredentialService
@@ -68,7 +68,8 @@ LEVELS = [
     ("basic", "Basic", None),
     ("pvg_scheme", "PVG scheme (Scotland)", None),
 ]
-SEATED = frozenset({"confirmed", "in_progress", "completed"})
+SEATED = frozenset({BookingState.CONFIRMED, BookingState.IN_PROGRESS, BookingState.COMPLETED})
+FINISHED = frozenset({BookingState.COMPLETED, BookingState.APPROVED})
 
 
 def _times(
@@ -117,11 +118,11 @@ class WorkerPages(Controller):
         coming = [
             booking_view(b, today)
             for b in mine
-            if b.status == "confirmed" and to_london(b.start).date() > today
+            if b.status == BookingState.CONFIRMED and to_london(b.start).date() > today
         ]
-        offers = [booking_view(b, today) for b in mine if b.status == "proposed" and b.end > now]
-        done = [b for b in mine if b.status in {"completed", "approved"} and b.actual_minutes]
-        approved = [b for b in done if b.status == "approved"]
+        offers = [booking_view(b, today) for b in mine if b.status == BookingState.PROPOSED and b.end > now]
+        done = [b for b in mine if b.status in FINISHED and b.actual_minutes]
+        approved = [b for b in done if b.status == BookingState.APPROVED]
         earned = sum(
             cost_pence(b.rate_pence_per_hour, b.actual_minutes or 0)
             for b in approved
@@ -274,7 +275,7 @@ class WorkerPages(Controller):
         """Add a weekly pattern."""
         form = await read_form(request, WEEKLY_FIELDS, lists=("weekdays",))
         form.anchors["weekdays"] = "weekdays"
-        days = [int(d) for d in form.chosen("weekdays") if d.isdigit() and int(d) < 7]
+        days = [d for d in map(whole_number, form.chosen("weekdays")) if d is not None and d < 7]
         if not days:
             form.add_error("weekdays", "Choose at least one day.")
         times = _times(form)

@@ -66,8 +66,18 @@ async def test_a_pdf_is_stored_under_a_random_name_and_only_the_coordinator_read
         ("certificate.pdf", b"", 400, "empty"),
         ("../../../etc/certificate.pdf", PDF, 400, "file_name"),
         ("..\\..\\certificate.pdf", PDF, 400, "file_name"),
+        ("ok.pdf\x00.exe", PDF, 400, "file_name"),
+        ("scan\x1b[2J.pdf", PDF, 400, "file_name"),
     ],
-    ids=["executable_named_pdf", "six_megabytes", "empty", "path_traversal", "windows_path_traversal"],
+    ids=[
+        "executable_named_pdf",
+        "six_megabytes",
+        "empty",
+        "path_traversal",
+        "windows_path_traversal",
+        "nul_in_name",
+        "escape_in_name",
+    ],
 )
 async def test_bad_uploads_are_refused_and_nothing_is_stored(
     kit: Kit, settings: Settings, name: str, content: bytes, status: int, rule: str | None

@@ -106,6 +106,12 @@ EXECUTABLE_ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 200
         pytest.param(b"", "empty.pdf", "empty", id="empty"),
         pytest.param(small_pdf(), "../../etc/passwd.pdf", "file_name", id="path-traversal-name"),
         pytest.param(small_pdf(), "C:\\Windows\\evil.pdf", "file_name", id="windows-path-name"),
+        pytest.param(small_pdf(), "ok.pdf\x00.exe", "file_name", id="nul-in-name"),
+        pytest.param(small_pdf(), "ok.pdf%00.exe", "file_name", id="percent-escaped-nul-in-name"),
+        pytest.param(small_pdf(), "scan\x07.pdf", "file_name", id="bell-in-name"),
+        pytest.param(small_pdf(), "two\nlines.pdf", "file_name", id="line-feed-in-name"),
+        pytest.param(small_pdf(), "scan%0d%0A.pdf", "file_name", id="percent-escaped-line-break-in-name"),
+        pytest.param(small_pdf(), "..%2F..%2Fetc.pdf", "file_name", id="percent-escaped-slash-in-name"),
         pytest.param(small_pdf()[:-30], "cut.pdf", "incomplete", id="pdf-without-eof"),
         pytest.param(SMALL_JPEG[:-2], "cut.jpg", "incomplete", id="jpeg-without-end-marker"),
         pytest.param(small_png()[:-12], "cut.png", "incomplete", id="png-without-iend"),
@@ -133,7 +139,8 @@ def test_exactly_five_megabytes_is_allowed() -> None:
 
 def test_file_names_are_tidied_and_cut_to_200_characters() -> None:
     assert sanitise_file_name(None) is None
-    assert sanitise_file_name("  .hidden\x07 scan.pdf ") == "hidden scan.pdf"
+    assert sanitise_file_name("  .hidden scan.pdf ") == "hidden scan.pdf"
+    assert sanitise_file_name("100% done.pdf") == "100% done.pdf"
     assert sanitise_file_name("...") is None
     long = sanitise_file_name("a" * 300 + ".pdf")
     assert long is not None
