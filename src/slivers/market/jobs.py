@@ -20,6 +20,7 @@ from slivers.market.models import Booking, RequestOccurrence
 from slivers.market.rules.lifecycle import (
     AUTO_APPROVE_AFTER_CHECK_OUT,
     NO_SHOW_AFTER_START,
+    BookingState,
     PartyRole,
     Transition,
 )
@@ -58,14 +59,14 @@ async def _transition_due(ctx: JobContext, query: object, move: Transition) -> i
 
 async def expire_proposals(ctx: JobContext) -> int:
     now = ctx.clock.now()
-    query = select(Booking).where(Booking.status == "proposed", Booking.respond_by <= now)
+    query = select(Booking).where(Booking.status == BookingState.PROPOSED, Booking.respond_by <= now)
     return await _transition_due(ctx, query, Transition.EXPIRE)
 
 
 async def mark_no_shows(ctx: JobContext) -> int:
     now = ctx.clock.now()
     query = select(Booking).where(
-        Booking.status == "confirmed", Booking.start_at <= now - NO_SHOW_AFTER_START
+        Booking.status == BookingState.CONFIRMED, Booking.start_at <= now - NO_SHOW_AFTER_START
     )
     return await _transition_due(ctx, query, Transition.MARK_NO_SHOW)
 
@@ -73,7 +74,7 @@ async def mark_no_shows(ctx: JobContext) -> int:
 async def auto_approve(ctx: JobContext) -> int:
     now = ctx.clock.now()
     query = select(Booking).where(
-        Booking.status == "completed", Booking.checked_out_at <= now - AUTO_APPROVE_AFTER_CHECK_OUT
+        Booking.status == BookingState.COMPLETED, Booking.checked_out_at <= now - AUTO_APPROVE_AFTER_CHECK_OUT
     )
     return await _transition_due(ctx, query, Transition.AUTO_APPROVE)
 
@@ -86,7 +87,11 @@ async def send_reminders(ctx: JobContext) -> int:
         rows = (
             await ctx.session.scalars(
                 select(Booking)
-                .where(Booking.status == "confirmed", Booking.start_at > now, Booking.start_at <= now + ahead)
+                .where(
+                    Booking.status == BookingState.CONFIRMED,
+                    Booking.start_at > now,
+                    Booking.start_at <= now + ahead,
+                )
                 .limit(BATCH)
             )
         ).all()

@@ -17,6 +17,7 @@ from slivers.market.candidates.service import search_slot
 from slivers.market.candidates.slot import Slot
 from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.rules.invariants import SEATED_STATES
+from slivers.market.rules.lifecycle import BookingState
 from slivers.scheduling import Candidate, FixedBooking, Instance, Request, Worker
 
 # Priority (design 6): a need that has waited longest, and an urgent same-day need, come first.
@@ -49,7 +50,7 @@ async def open_seats(
     """Occurrences in [start, end) still needing workers: seats minus bookings made or offered."""
     taken = (
         select(Booking.occurrence_id, func.count(Booking.id).label("taken"))
-        .where(Booking.status.in_((*SEATED_STATES, "proposed")))
+        .where(Booking.status.in_((*SEATED_STATES, BookingState.PROPOSED)))
         .group_by(Booking.occurrence_id)
         .subquery()
     )

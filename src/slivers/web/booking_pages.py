@@ -26,6 +26,7 @@ from slivers.market.candidates.service import CandidateService
 from slivers.market.deps import provide_bookings, provide_candidates, provide_profiles, provide_requests
 from slivers.market.requests.schemas import CandidateRead, RequestCreate, RequestRead
 from slivers.market.requests.service import RequestService
+from slivers.market.rules.lifecycle import BookingState
 from slivers.market.workers.service import ProfileService
 from slivers.payments.budget_service import BudgetService
 from slivers.payments.deps import provide_budget_service
@@ -366,6 +367,6 @@ def _saved_message(made: RequestRead) -> str:
 
 
 def _booked_message(status: str, first_name: str) -> str:
-    if status == "confirmed":
+    if status == BookingState.CONFIRMED:
         return f"Booked: {first_name} is confirmed."
     return f"Sent to {first_name}. We will tell you when they accept."

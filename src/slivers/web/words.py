@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from slivers.clock import LONDON, to_london
+from slivers.market.rules.lifecycle import BookingState
 
 # What help, in the words a person would use (design 3.2's task types).
 TASK_WORDS: dict[str, str] = {
@@ -32,29 +33,29 @@ TASK_SHORT: dict[str, str] = {
 }
 
 # A booking's status as a sentence the person reads (design 4.4).
-STATUS_WORDS: dict[str, str] = {
-    "proposed": "Waiting for the worker to accept",
-    "confirmed": "Confirmed",
-    "in_progress": "Happening now: the worker has arrived",
-    "completed": "Visit finished: timesheet waiting for approval",
-    "approved": "Timesheet approved",
-    "disputed": "Timesheet disputed: a coordinator will look at it",
-    "declined": "The worker said no",
-    "expired": "The worker did not answer in time",
-    "cancelled": "Cancelled",
-    "no_show": "The worker did not come",
+STATUS_WORDS: dict[BookingState, str] = {
+    BookingState.PROPOSED: "Waiting for the worker to accept",
+    BookingState.CONFIRMED: "Confirmed",
+    BookingState.IN_PROGRESS: "Happening now: the worker has arrived",
+    BookingState.COMPLETED: "Visit finished: timesheet waiting for approval",
+    BookingState.APPROVED: "Timesheet approved",
+    BookingState.DISPUTED: "Timesheet disputed: a coordinator will look at it",
+    BookingState.DECLINED: "The worker said no",
+    BookingState.EXPIRED: "The worker did not answer in time",
+    BookingState.CANCELLED: "Cancelled",
+    BookingState.NO_SHOW: "The worker did not come",
 }
-WORKER_STATUS_WORDS: dict[str, str] = {
-    "proposed": "Offer waiting for your answer",
-    "confirmed": "Confirmed",
-    "in_progress": "You are checked in",
-    "completed": "Finished: waiting for the timesheet to be approved",
-    "approved": "Timesheet approved",
-    "disputed": "Timesheet disputed: a coordinator will look at it",
-    "declined": "You said no",
-    "expired": "The offer ran out",
-    "cancelled": "Cancelled",
-    "no_show": "Recorded as not coming",
+WORKER_STATUS_WORDS: dict[BookingState, str] = {
+    BookingState.PROPOSED: "Offer waiting for your answer",
+    BookingState.CONFIRMED: "Confirmed",
+    BookingState.IN_PROGRESS: "You are checked in",
+    BookingState.COMPLETED: "Finished: waiting for the timesheet to be approved",
+    BookingState.APPROVED: "Timesheet approved",
+    BookingState.DISPUTED: "Timesheet disputed: a coordinator will look at it",
+    BookingState.DECLINED: "You said no",
+    BookingState.EXPIRED: "The offer ran out",
+    BookingState.CANCELLED: "Cancelled",
+    BookingState.NO_SHOW: "Recorded as not coming",
 }
 CREDENTIAL_STATUS_WORDS: dict[str, str] = {
     "submitted": "Waiting for a coordinator to check",

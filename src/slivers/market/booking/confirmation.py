@@ -23,11 +23,12 @@ from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import Conflict
 from slivers.market.booking.effects import money_of
+from slivers.market.booking.state import record_state
 from slivers.market.candidates.eligibility import judge_worker
 from slivers.market.candidates.slot import Slot
 from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.rules.invariants import NO_DOUBLE_BOOKING, SEATED_STATES, free_seat
-from slivers.market.rules.lifecycle import BookingState
+from slivers.market.rules.lifecycle import TransitionResult
 from slivers.payments import booking_hooks
 from slivers.vetting.oversight import usable_overrides, use_override
 
@@ -62,10 +63,12 @@ async def confirm(
     clock: Clock,
     settings: Settings | None,
     booking: Booking,
+    result: TransitionResult,
     *,
     accepted_by_worker: bool,
 ) -> None:
-    """Take a seat for `booking` (already checked by the state machine) or raise Conflict (409)."""
+    """Take a seat for `booking` and record the state machine's `result` (a move to confirmed), or
+    raise Conflict (409)."""
     now = clock.now()
     occurrence = await lock_occurrence(session, booking)
     await lock_worker(session, booking)
@@ -107,8 +110,7 @@ async def confirm(
             f"This worker cannot take this visit now ({names}).", field="worker_id", rule="not_eligible"
         )
     booking.seat = seat
-    booking.status = BookingState.CONFIRMED.value
-    booking.confirmed_at = now
+    record_state(booking, result, now)
     await session.flush()  # the exclusion constraint and the seat index speak here, as 409
     for code in sorted(judgement.overrides_used):
         await use_override(session, clock, usable[code], booking.id)  # spent by this booking, audited

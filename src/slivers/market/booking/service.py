@@ -20,11 +20,14 @@ from slivers.market.booking import effects
 from slivers.market.booking.access import BookingParty, load_party
 from slivers.market.booking.confirmation import confirm, respond_by_for
 from slivers.market.booking.schemas import BookingCreate, BookingRead
+from slivers.market.booking.state import record_state
 from slivers.market.candidates.eligibility import judge_worker
 from slivers.market.candidates.slot import load_slot
 from slivers.market.models import Booking
 from slivers.market.rules.intervals import clock_change_note
+from slivers.market.rules.invariants import OPEN_STATES
 from slivers.market.rules.lifecycle import (
+    ENDED_STATES,
     BookingSnapshot,
     BookingState,
     IllegalTransition,
@@ -39,7 +42,15 @@ from slivers.vetting.oversight import usable_overrides
 
 # How long the worker keeps sight of the address and notes after the visit (design 2's retention).
 ADDRESS_VISIBLE_AFTER_END = timedelta(days=7)
-_ADDRESS_STATES = frozenset({"confirmed", "in_progress", "completed", "disputed", "approved"})
+_ADDRESS_STATES = frozenset(
+    {
+        BookingState.CONFIRMED,
+        BookingState.IN_PROGRESS,
+        BookingState.COMPLETED,
+        BookingState.DISPUTED,
+        BookingState.APPROVED,
+    }
+)
 
 
 def snapshot_of(booking: Booking) -> BookingSnapshot:
@@ -91,8 +102,8 @@ class BookingService:
             actor.user_id, slot.request.id, slot.occurrence.id, worker, now, is_cover=False
         )
         if worker.instant_book:
-            transition(booking, Transition.CONFIRM_INSTANT, PartyRole.BOOKER, now)
-            await confirm(self.session, self.clock, self.settings, booking, accepted_by_worker=False)
+            result = transition(booking, Transition.CONFIRM_INSTANT, PartyRole.BOOKER, now)
+            await confirm(self.session, self.clock, self.settings, booking, result, accepted_by_worker=False)
             await self._audit(actor.user_id, booking, "booking.confirmed_instantly")
             await self._tell_confirmed(booking, worker)
         else:
@@ -125,7 +136,7 @@ class BookingService:
             select(Booking.id).where(
                 Booking.occurrence_id == occurrence.id,
                 Booking.worker_id == worker.id,
-                Booking.status.in_(("proposed", "confirmed", "in_progress")),
+                Booking.status.in_(OPEN_STATES),  # invariant 3
             )
         )
         if open_offer is not None:
@@ -200,21 +211,22 @@ class BookingService:
     ) -> TransitionResult:
         """Make one transition with its consequences. Used by the API, the jobs and cover."""
         now = self.clock.now()
-        was_confirmed = booking.status == BookingState.CONFIRMED.value
+        was_confirmed = booking.status == BookingState.CONFIRMED
         result = transition(booking, move, role, now)
         data = effects.message_data(booking, worker)
         if result.state is BookingState.CONFIRMED:
+            # Confirmation records the state itself, between its checks and the database's backstop.
             await confirm(
-                self.session, self.clock, self.settings, booking, accepted_by_worker=role is PartyRole.WORKER
+                self.session,
+                self.clock,
+                self.settings,
+                booking,
+                result,
+                accepted_by_worker=role is PartyRole.WORKER,
             )
             await self._tell_confirmed(booking, worker)
-        elif result.state in (
-            BookingState.CANCELLED,
-            BookingState.DECLINED,
-            BookingState.EXPIRED,
-            BookingState.NO_SHOW,
-        ):
-            booking.status = result.state.value
+        elif result.state in ENDED_STATES:
+            record_state(booking, result, now)
             settled_by_resolve = move is Transition.RESOLVE_CANCEL
             await effects.after_end(
                 self.session,
@@ -229,12 +241,8 @@ class BookingService:
             )
             await self._tell_ended(booking, worker, result, role, data)
         else:
-            booking.status = result.state.value
-            if result.checked_in_at is not None:
-                booking.checked_in_at = result.checked_in_at
+            record_state(booking, result, now)
             if result.checked_out_at is not None:
-                booking.checked_out_at = result.checked_out_at
-                booking.actual_minutes = result.actual_minutes
                 booking.visit_notes = visit_notes
                 data["minutes"] = result.actual_minutes or 0
                 await effects.tell_circle(
@@ -247,7 +255,6 @@ class BookingService:
                     approvers_only=True,
                 )
             if result.state is BookingState.APPROVED:
-                booking.approved_at = now
                 await booking_hooks.on_approve(
                     self.session,
                     self.clock,
@@ -264,10 +271,10 @@ class BookingService:
     async def _tell_confirmed(self, booking: Booking, worker: Worker) -> None:
         data = effects.message_data(booking, worker)
         await effects.tell_circle(
-            self.session, self.clock, booking, "market_booking_confirmed", data, "confirmed"
+            self.session, self.clock, booking, "market_booking_confirmed", data, BookingState.CONFIRMED
         )
         await effects.tell_worker(
-            self.session, self.clock, booking, worker, "market_booking_confirmed", data, "confirmed"
+            self.session, self.clock, booking, worker, "market_booking_confirmed", data, BookingState.CONFIRMED
         )
 
     async def _tell_ended(
@@ -281,7 +288,7 @@ class BookingService:
         state = result.state
         if state is BookingState.NO_SHOW:
             await effects.tell_circle(
-                self.session, self.clock, booking, "market_booking_no_show", data, "no_show"
+                self.session, self.clock, booking, "market_booking_no_show", data, BookingState.NO_SHOW
             )
             return
         if state in (BookingState.DECLINED, BookingState.EXPIRED):
@@ -296,10 +303,10 @@ class BookingService:
         data["next_step"] = "We are offering it to other vetted workers." if result.reopen_request else ""
         if role is not PartyRole.WORKER:
             await effects.tell_worker(
-                self.session, self.clock, booking, worker, "market_booking_cancelled", data, "cancelled"
+                self.session, self.clock, booking, worker, "market_booking_cancelled", data, BookingState.CANCELLED
             )
         await effects.tell_circle(
-            self.session, self.clock, booking, "market_booking_cancelled", data, "cancelled"
+            self.session, self.clock, booking, "market_booking_cancelled", data, BookingState.CANCELLED
         )
 
     async def _audit(

@@ -21,6 +21,7 @@ from slivers.clock import to_london
 from slivers.db.lists import member_of
 from slivers.market.models import AvailabilityRule, Booking, WorkerMarketProfile
 from slivers.market.rules.candidates import RequestSnapshot
+from slivers.market.rules.lifecycle import BookingState
 from slivers.market.workers.reliability import has_recent_strikes, strikes_counted_since
 from slivers.vetting.policy import policy_version_of
 
@@ -31,7 +32,12 @@ KM_PER_DEGREE_LON_AT_EQUATOR = 111.320
 DISTANCE_MARGIN = 1.02
 DISTANCE_SLACK_KM = 0.2
 # Visits to the person that make a worker "seen before".
-SEEN_STATES = ("completed", "approved", "confirmed", "in_progress")
+SEEN_STATES = (
+    BookingState.COMPLETED,
+    BookingState.APPROVED,
+    BookingState.CONFIRMED,
+    BookingState.IN_PROGRESS,
+)
 
 # What rank and the rules outside `candidates.DETAIL_RULES` read, for every worker the narrowing
 # keeps; the rest of a worker (`DETAIL_COLUMNS`) is read with their availability, for as few as needed.

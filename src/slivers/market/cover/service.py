@@ -26,7 +26,7 @@ from slivers.market.cover.reserve import reserve_of
 from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.rules.candidates import Candidate
 from slivers.market.rules.invariants import SEATED_STATES
-from slivers.market.rules.lifecycle import PartyRole, Transition
+from slivers.market.rules.lifecycle import BookingState, PartyRole, Transition
 from slivers.vetting.models import EligibilityOverride
 
 log = get_logger(__name__)
@@ -77,7 +77,7 @@ async def offer_cover(
     if open_seats <= 0:
         occurrence.cover_needed_since = None
         return 0
-    wanted = open_seats - counts.get("proposed", 0)
+    wanted = open_seats - counts.get(BookingState.PROPOSED, 0)
     if wanted <= 0:
         return 0  # offers are out; wait for answers or their expiry
     request = await session.get(CareRequest, occurrence.request_id)
@@ -120,7 +120,7 @@ async def reopen_for_lost_worker(
             select(Booking)
             .where(
                 Booking.worker_id == worker_id,
-                Booking.status == "confirmed",
+                Booking.status == BookingState.CONFIRMED,
                 Booking.end_at > max(now, since),
             )
             .order_by(Booking.start_at)

@@ -34,7 +34,7 @@ from slivers.market.models import (
     WorkerMarketProfile,
 )
 from slivers.market.rules.invariants import SEATED_STATES
-from slivers.market.rules.lifecycle import PartyRole
+from slivers.market.rules.lifecycle import BookingState, PartyRole
 
 DEMAND_DAYS = 14
 MAX_DEMAND_DAYS = 28
@@ -235,7 +235,7 @@ class DeskService:
         ids = await self.session.scalars(
             select(Booking.id)
             .join(Worker, Worker.id == Booking.worker_id)
-            .where(Booking.status == "disputed", Worker.organisation_id.in_(organisations))
+            .where(Booking.status == BookingState.DISPUTED, Worker.organisation_id.in_(organisations))
             .order_by(Booking.start_at, Booking.id)
             .limit(max(1, min(limit, MAX_DISPUTES)))
         )
@@ -254,6 +254,6 @@ class DeskService:
             raise Forbidden(
                 "Only a coordinator of the worker's organisation can settle this.", rule="not_a_party"
             )
-        if party.booking.status != "disputed":
+        if party.booking.status != BookingState.DISPUTED:
             raise NotFound("That timesheet is not in dispute.", rule="not_disputed")
         return dispute_of(party)

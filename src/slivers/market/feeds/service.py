@@ -19,9 +19,10 @@ from slivers.accounts.tokens import digest, new_secret
 from slivers.clock import Clock
 from slivers.errors import NotFound
 from slivers.market.models import Booking, CalendarFeed
+from slivers.market.rules.invariants import SEATED_STATES
 from slivers.market.workers.service import my_worker
 
-FEED_STATES = ("confirmed", "in_progress", "completed", "approved", "disputed")
+FEED_STATES = SEATED_STATES  # the visits that hold their seat: coming, happening or done
 FEED_PAST = timedelta(days=30)
 FEED_PATH = "/api/v1/calendar-feeds/"
 

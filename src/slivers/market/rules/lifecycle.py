@@ -36,6 +36,12 @@ class BookingState(StrEnum):
     NO_SHOW = "no_show"
 
 
+# The states a booking ends in: its seat and the worker's time are free again.
+ENDED_STATES = frozenset(
+    {BookingState.CANCELLED, BookingState.DECLINED, BookingState.EXPIRED, BookingState.NO_SHOW}
+)
+
+
 class Transition(StrEnum):
     ACCEPT = "accept"
     DECLINE = "decline"
