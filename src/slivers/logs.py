@@ -60,7 +60,7 @@ _TEXT_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)\b(bearer|basic)\s+[^\s'\",;]+"), r"\1 " + REDACTED),
     (re.compile(r"\bslv_[A-Za-z0-9_\-]+"), "slv_" + REDACTED),
     (re.compile(r"(?i)\b(slivers_session|slivers_csrf|csrftoken)=[^;\s'\",]*"), r"\1=" + REDACTED),
-    (re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "[email]"),
+    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "[email]"),
     # PostgreSQL's "Key (email)=(a@b.c) already exists" quotes the clashing value.
     (
         re.compile(
@@ -122,7 +122,8 @@ def scrub(value: Any, depth: int = 0) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
         return {"type": type(value).__name__, **scrub(fields, depth + 1)}
-    return value
+    # Anything else is rendered by its repr anyway (both renderers do); scrub that text.
+    return scrub_text(repr(value))
 
 
 def redact_special_category(

@@ -50,6 +50,18 @@ def test_sensitive_keys_are_redacted_at_any_depth() -> None:
     }
 
 
+class Header:
+    def __repr__(self) -> str:
+        return f"Header(authorization='Bearer {TOKEN}', from='jo@example.org')"
+
+
+def test_other_objects_are_logged_as_their_scrubbed_repr() -> None:
+    assert scrub({"header": Header()}) == {
+        "header": "Header(authorization='Bearer [redacted]', from='[email]')"
+    }
+    assert scrub([1, 2.5, True, None]) == [1, 2.5, True, None]
+
+
 def test_nesting_is_cut_off_rather_than_followed_forever() -> None:
     deep: list[object] = []
     current = deep
