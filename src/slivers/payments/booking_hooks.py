@@ -26,13 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import Conflict, InvalidInput
-from slivers.payments import ledger
 from slivers.payments.budget_access import load_budget
-from slivers.payments.budgets import budget_view, check_available, required_available
 from slivers.payments.db_ledger import DbLedger
-from slivers.payments.ledger import FeeSide, booking_key
 from slivers.payments.models import BookingCharge, Budget, PaymentAction
-from slivers.payments.money import cost_pence
+from slivers.payments.rules import ledger
+from slivers.payments.rules.budgets import budget_view, check_available, required_available
+from slivers.payments.rules.ledger import FeeSide, booking_key
+from slivers.payments.rules.money import cost_pence
 
 # Used when the caller passes no settings: the defaults of `Settings`.
 _DEFAULTS = Settings(database_url="", data_dir=Path(), secret_key="")

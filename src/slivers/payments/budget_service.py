@@ -18,16 +18,16 @@ from slivers.accounts.models import CirclePermission, Organisation, Organisation
 from slivers.audit.service import record
 from slivers.clock import LONDON, Clock, to_london
 from slivers.errors import Forbidden, InvalidInput, NotFound
-from slivers.payments import ledger
 from slivers.payments.budget_access import (
     is_funder_officer,
     load_budget,
     require_budget_reader,
     require_budget_top_up,
 )
-from slivers.payments.budgets import budget_view
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import BookingCharge, Budget
+from slivers.payments.rules import ledger
+from slivers.payments.rules.budgets import budget_view
 from slivers.payments.schemas import BudgetCreate, BudgetRead, TopUpCreate, TopUpRead
 
 

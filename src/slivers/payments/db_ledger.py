@@ -18,8 +18,9 @@ from uuid_utils.compat import uuid7
 
 from slivers.clock import Clock
 from slivers.db.engine import dialect_name
-from slivers.payments.in_memory_ledger import AlreadyReversed, UnknownTransaction
-from slivers.payments.ledger import (
+from slivers.payments.models import LedgerPostingRow, LedgerTransactionRow
+from slivers.payments.rules.in_memory_ledger import AlreadyReversed, UnknownTransaction
+from slivers.payments.rules.ledger import (
     AccountKind,
     AccountRef,
     PostedTransaction,
@@ -27,7 +28,6 @@ from slivers.payments.ledger import (
     Transaction,
     TransactionKind,
 )
-from slivers.payments.models import LedgerPostingRow, LedgerTransactionRow
 
 
 def _uuid_or_none(value: str | None) -> uuid.UUID | None:

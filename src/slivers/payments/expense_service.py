@@ -15,10 +15,11 @@ from slivers.accounts.models import OrgRole, Worker
 from slivers.audit.service import record
 from slivers.clock import Clock
 from slivers.errors import Forbidden, InvalidInput, NotFound
-from slivers.payments import ledger
-from slivers.payments.budgets import check_available, org_expenses_view
 from slivers.payments.db_ledger import DbLedger
-from slivers.payments.expenses import (
+from slivers.payments.models import ExpenseClaimRow, ExpenseReceipt
+from slivers.payments.rules import ledger
+from slivers.payments.rules.budgets import check_available, org_expenses_view
+from slivers.payments.rules.expenses import (
     ClaimStatus,
     Decider,
     ExpenseClaim,
@@ -27,8 +28,7 @@ from slivers.payments.expenses import (
     approve_claim,
     reject_claim,
 )
-from slivers.payments.expenses import submit_claim as check_claim
-from slivers.payments.models import ExpenseClaimRow, ExpenseReceipt
+from slivers.payments.rules.expenses import submit_claim as check_claim
 from slivers.payments.schemas import (
     ExpenseClaimCreate,
     ExpenseClaimRead,

@@ -35,7 +35,6 @@ from sqlalchemy.orm import aliased
 
 from slivers.accounts.models import Worker
 from slivers.clock import Clock
-from slivers.payments import ledger
 from slivers.payments.models import (
     BookingCharge,
     LedgerPostingRow,
@@ -44,6 +43,7 @@ from slivers.payments.models import (
     WorkerPayoutAccount,
 )
 from slivers.payments.payouts import held_back_for_connect, last_bank_payout_at, lock_worker
+from slivers.payments.rules import ledger
 
 TRANSFER = "transfer"
 SKIPPED = "skipped"

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.models import OrganisationMember, OrgRole, Worker
 from slivers.logs import get_logger
 from slivers.notifications.service import enqueue
-from slivers.payments import ledger
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.late_transfers import CANCELLED, TRANSFER, enabled_connect_account
 from slivers.payments.models import BookingCharge, Budget, CardPayment, PaymentAction, WorkerPayoutAccount
@@ -31,6 +30,7 @@ from slivers.payments.providers import (
     StripeProvider,
     saved_card_charge_due_at,
 )
+from slivers.payments.rules import ledger
 from slivers.payments.stripe_access import stripe_gateway
 from slivers.wiring import Wiring
 

@@ -18,13 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.actor import Actor
 from slivers.accounts.models import Person, Worker
 from slivers.clock import Clock, to_london
-from slivers.payments import ledger
 from slivers.payments.budget_access import load_budget, require_budget_reader
 from slivers.payments.budget_service import check_period, london_midnight
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import BookingCharge, Budget
-from slivers.payments.money import format_gbp
-from slivers.payments.statements import (
+from slivers.payments.rules import ledger
+from slivers.payments.rules.money import format_gbp
+from slivers.payments.rules.statements import (
     Statement,
     VisitDetails,
     check_matches_ledger,

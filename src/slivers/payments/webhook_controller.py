@@ -13,8 +13,8 @@ from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import NotFound
 from slivers.http.deps import wiring_of
+from slivers.payments.rules.webhook_signatures import verify_with_any
 from slivers.payments.stripe_sync import receive_event
-from slivers.payments.webhooks import verify_with_any
 
 
 class WebhookReceipt(msgspec.Struct, kw_only=True):

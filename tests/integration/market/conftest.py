@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from slivers.accounts.models import Worker
 from slivers.clock import FrozenClock
-from slivers.payments import ledger
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import Budget
+from slivers.payments.rules import ledger
 from slivers.vetting.catalogue import DEFAULT_POLICY
 from slivers.vetting.models import Credential
 from tests.integration.conftest import ApiClient, Factory, StaffFactory

@@ -11,10 +11,10 @@ import pytest
 from litestar import Litestar
 
 from slivers.clock import FrozenClock
-from slivers.payments import ledger
 from slivers.payments.booking_hooks import BookingMoney, on_confirm
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import Budget
+from slivers.payments.rules import ledger
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
 
 COUNCIL = "Hertfordshire County Council"

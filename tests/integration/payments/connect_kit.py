@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from slivers.config import Settings
 from slivers.jobs.registry import run_once
-from slivers.payments import ledger
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.fake_gateway import InMemoryStripeGateway
 from slivers.payments.models import PaymentAction, WorkerPayoutAccount
+from slivers.payments.rules import ledger
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
 from tests.integration.payments import test_stripe_flow as flow
 from tests.integration.payments.conftest import BudgetMaker, Household

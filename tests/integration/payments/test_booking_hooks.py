@@ -12,11 +12,11 @@ from litestar import Litestar
 
 from slivers.errors import InvalidInput
 from slivers.payments import booking_hooks as hooks
-from slivers.payments import ledger
 from slivers.payments.booking_hooks import BookingMoney
-from slivers.payments.budgets import WouldOverspend, budget_view
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import BookingCharge
+from slivers.payments.rules import ledger
+from slivers.payments.rules.budgets import WouldOverspend, budget_view
 from tests.integration.payments.conftest import BudgetMaker
 
 MoneyMaker = Callable[..., BookingMoney]

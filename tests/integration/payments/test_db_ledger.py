@@ -11,9 +11,9 @@ from litestar import Litestar
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from slivers.payments import ledger
 from slivers.payments.db_ledger import DbLedger
-from slivers.payments.in_memory_ledger import AlreadyReversed, InMemoryLedger
+from slivers.payments.rules import ledger
+from slivers.payments.rules.in_memory_ledger import AlreadyReversed, InMemoryLedger
 
 COUNCIL = uuid.uuid4()
 

@@ -8,7 +8,7 @@ from litestar import Litestar
 from sqlalchemy import select
 
 from slivers.accounts.models import Worker
-from slivers.payments import ledger
+from slivers.payments.rules import ledger
 from tests.integration.conftest import Factory, StaffFactory, assert_problem
 from tests.integration.payments.test_booking_hooks import balances
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from litestar import Litestar
 
 from slivers.accounts.models import Worker
-from slivers.payments import ledger
 from slivers.payments.booking_hooks import BookingMoney
+from slivers.payments.rules import ledger
 from tests.integration.conftest import Factory, StaffFactory, assert_problem
 from tests.integration.payments.conftest import BudgetMaker
 from tests.integration.payments.test_booking_hooks import balances, run

@@ -10,7 +10,6 @@ import pytest
 
 from slivers.clock import FrozenClock
 from slivers.payments.fake_gateway import InMemoryStripeGateway
-from slivers.payments.ledger import split_charge
 from slivers.payments.providers import (
     ActionKind,
     BookingPayment,
@@ -23,6 +22,7 @@ from slivers.payments.providers import (
     choose_card_flow,
     saved_card_charge_due_at,
 )
+from slivers.payments.rules.ledger import split_charge
 from slivers.payments.stripe_gateway import StripeClientGateway
 
 from .conftest import NOW

@@ -32,9 +32,9 @@ from slivers.market.models import (
     WorkerMarketProfile,
 )
 from slivers.market.rules.places import place_of, task_mask
-from slivers.payments import ledger
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import Budget
+from slivers.payments.rules import ledger
 from slivers.wiring import Wiring
 from tests.integration.market.conftest import add_credentials
 from tests.real_clock import real_now

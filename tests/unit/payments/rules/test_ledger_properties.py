@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slivers.clock import FrozenClock
-from slivers.payments.budgets import WouldOverspend, budget_view, check_available, required_available
-from slivers.payments.in_memory_ledger import InMemoryLedger
-from slivers.payments.ledger import (
+from slivers.payments.rules.budgets import WouldOverspend, budget_view, check_available, required_available
+from slivers.payments.rules.in_memory_ledger import InMemoryLedger
+from slivers.payments.rules.ledger import (
     FeeSide,
     Transaction,
     balances,
@@ -25,8 +25,8 @@ from slivers.payments.ledger import (
     split_charge,
     top_up,
 )
-from slivers.payments.money import cost_pence
-from slivers.payments.statements import check_matches_ledger, statement_from_ledger
+from slivers.payments.rules.money import cost_pence
+from slivers.payments.rules.statements import check_matches_ledger, statement_from_ledger
 
 START = datetime(2026, 3, 28, tzinfo=UTC)  # spans the change to BST
 BUDGET, FUNDER = "b1", "council"

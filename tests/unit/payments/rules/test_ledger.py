@@ -3,9 +3,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from slivers.clock import FrozenClock
-from slivers.payments.budgets import WouldOverspend, budget_view, check_available
-from slivers.payments.in_memory_ledger import AlreadyReversed, InMemoryLedger
-from slivers.payments.ledger import (
+from slivers.payments.rules.budgets import WouldOverspend, budget_view, check_available
+from slivers.payments.rules.in_memory_ledger import AlreadyReversed, InMemoryLedger
+from slivers.payments.rules.ledger import (
     PAYMENT_CLEARING,
     PLATFORM_FEES,
     AccountKind,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from slivers.payments.webhooks import WebhookRejected, verify_webhook, verify_with_any
+from slivers.payments.rules.webhook_signatures import WebhookRejected, verify_webhook, verify_with_any
 
 SECRET = "whsec_test_secret"
 

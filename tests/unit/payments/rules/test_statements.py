@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from slivers.clock import FrozenClock
-from slivers.payments.csv_safety import safe_cell
-from slivers.payments.in_memory_ledger import InMemoryLedger
-from slivers.payments.ledger import hold_for_booking, release_hold, settle_booking, top_up
-from slivers.payments.statements import (
+from slivers.payments.rules.csv_safety import safe_cell
+from slivers.payments.rules.in_memory_ledger import InMemoryLedger
+from slivers.payments.rules.ledger import hold_for_booking, release_hold, settle_booking, top_up
+from slivers.payments.rules.statements import (
     CSV_HEADER,
     LineKind,
     StatementMismatch,

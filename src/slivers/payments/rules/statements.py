@@ -16,8 +16,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from slivers.clock import ensure_utc, to_london
-from slivers.payments.csv_safety import safe_row
-from slivers.payments.ledger import (
+from slivers.payments.rules.csv_safety import safe_row
+from slivers.payments.rules.ledger import (
     PLATFORM_FEES,
     OwnerId,
     PostedTransaction,
@@ -25,7 +25,7 @@ from slivers.payments.ledger import (
     budget_account,
     holds_account,
 )
-from slivers.payments.money import format_decimal, format_gbp
+from slivers.payments.rules.money import format_decimal, format_gbp
 
 
 class LineKind(StrEnum):

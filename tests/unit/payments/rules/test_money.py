@@ -1,6 +1,6 @@
 import pytest
 
-from slivers.payments.money import cost_pence, fee_pence, format_decimal, format_gbp, parse_pence
+from slivers.payments.rules.money import cost_pence, fee_pence, format_decimal, format_gbp, parse_pence
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import TypeAlias
 from uuid import UUID
 
-from slivers.payments.money import BASIS_POINTS, fee_pence
+from slivers.payments.rules.money import BASIS_POINTS, fee_pence
 
 OwnerId: TypeAlias = UUID | str | int
 

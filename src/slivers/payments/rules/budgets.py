@@ -8,7 +8,7 @@ from datetime import datetime
 
 from slivers.clock import ensure_utc
 from slivers.errors import Conflict
-from slivers.payments.ledger import (
+from slivers.payments.rules.ledger import (
     AccountKind,
     AccountRef,
     OwnerId,
@@ -17,7 +17,7 @@ from slivers.payments.ledger import (
     budget_account,
     holds_account,
 )
-from slivers.payments.money import format_gbp
+from slivers.payments.rules.money import format_gbp
 
 # Postings to these are not spending: money coming in from a funder, or moving inside the budget.
 _NOT_SPENDING = frozenset({AccountKind.FUNDER_SOURCE})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from slivers.errors import Conflict, Forbidden, InvalidInput
-from slivers.payments.money import divide_half_up
+from slivers.payments.rules.money import divide_half_up
 
 MILEAGE_RATE_PENCE_PER_MILE = 45
 # Anything that smells of paying for time. A claim naming one of these is refused outright.

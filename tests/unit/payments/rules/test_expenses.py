@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from slivers.errors import Conflict, Forbidden, InvalidInput
-from slivers.payments.expenses import (
+from slivers.payments.rules.expenses import (
     ClaimStatus,
     Decider,
     approve_claim,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slivers.clock import Clock
-from slivers.payments.ledger import AccountRef, PostedTransaction, Transaction, balances
+from slivers.payments.rules.ledger import AccountRef, PostedTransaction, Transaction, balances
 
 
 class AlreadyReversed(ValueError):
