@@ -259,6 +259,7 @@ class BookingPages(Controller):
                 "tasks": tasks_in_words(need.task_types),
                 "first": upcoming[0] if upcoming else None,
                 "when": when_words(upcoming[0].start, upcoming[0].end, today) if upcoming else None,
+                "clock_change": upcoming[0].clock_change if upcoming else None,
                 "series_count": len(need.occurrences),
                 "cards": cards,
             },
