@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import schemathesis
-from schemathesis.engine import events, from_schema
+from schemathesis.engine import StopReason, events, from_schema
 
 # The checks issue 11 asks for; the others (negative_data_rejection, use_after_free, ...) are off.
 CHECKS = (
@@ -51,6 +51,8 @@ def config(
     return schemathesis.Config.from_dict(
         {
             "seed": seed,
+            # Bounded by examples, not by `max-time`: with a time limit the fuzzing phase repeats
+            # until the limit, so a run would take all of it and depend on the machine's speed.
             "generation": {
                 "max-examples": max_examples,
                 "deterministic": True,
@@ -101,5 +103,9 @@ def run(schema: Any) -> FuzzReport:
             )
         elif isinstance(event, events.FatalError):
             raise event.exception
+        elif isinstance(event, events.EngineFinished) and event.stop_reason != StopReason.COMPLETED:
+            report.errors.append(
+                f"the run stopped early ({event.stop_reason.value}): {event.stop_reason.skip_explanation}"
+            )
     report.seconds = time.monotonic() - started
     return report
