@@ -7,7 +7,7 @@ from typing import Any
 from slivers.payments.budget_controllers import BudgetController
 from slivers.payments.card_controllers import card_setup
 from slivers.payments.connect_controllers import PayoutAccountController
-from slivers.payments.expense_controllers import ExpenseController
+from slivers.payments.expenses.controllers import ExpenseController
 from slivers.payments.payout_controllers import PayoutController
 from slivers.payments.webhook_controller import stripe_webhook
 

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.payments.budget_service import BudgetService
-from slivers.payments.expense_listing import ExpenseListing
-from slivers.payments.expense_service import ExpenseService
+from slivers.payments.expenses.listing import ExpenseListing
+from slivers.payments.expenses.service import ExpenseService
 from slivers.payments.payouts import PayoutService
 from slivers.payments.statement_service import StatementService
 

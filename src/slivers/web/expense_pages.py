@@ -18,8 +18,8 @@ from slivers.errors import DomainError, InvalidInput, NotFound
 from slivers.http.forms import GENERAL, Form, read_form
 from slivers.http.rendering import redirect, render
 from slivers.payments.deps import provide_expense_listing, provide_expense_service
-from slivers.payments.expense_listing import ClaimListed, ExpenseListing
-from slivers.payments.expense_service import ExpenseService
+from slivers.payments.expenses.listing import ClaimListed, ExpenseListing
+from slivers.payments.expenses.service import ExpenseService
 from slivers.payments.rules.expenses import MILEAGE_RATE_PENCE_PER_MILE, mileage_pence
 from slivers.payments.schemas import ExpenseClaimCreate, ExpenseItemIn, ExpenseItemRead
 from slivers.vetting.uploads import MAX_EVIDENCE_BYTES

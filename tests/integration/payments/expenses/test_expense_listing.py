@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from slivers.errors import Forbidden, NotFound
-from slivers.payments.expense_listing import ExpenseListing
+from slivers.payments.expenses.listing import ExpenseListing
 from tests.integration.conftest import ApiClient
 from tests.integration.market.conftest import Market, market, vet_directly
 from tests.integration.market.desk.test_desk_service import actor_of, org_id

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from slivers.accounts.actor import Actor
 from slivers.payments.deps import provide_expense_service
-from slivers.payments.expense_service import ExpenseService
+from slivers.payments.expenses.service import ExpenseService
 from slivers.payments.schemas import (
     ExpenseClaimCreate,
     ExpenseClaimRead,

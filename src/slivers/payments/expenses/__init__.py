@@ -1,0 +1,1 @@
+"""Volunteer expenses: receipts, claims and a coordinator's decisions (the rules: rules/expenses.py)."""
