@@ -22,9 +22,10 @@ from slivers.http.forms import GENERAL, Form, build, read_form
 from slivers.http.rendering import redirect, render
 from slivers.market.booking.schemas import BookingCreate
 from slivers.market.booking.service import BookingService
+from slivers.market.candidates.schemas import CandidateRead
 from slivers.market.candidates.service import CandidateService
 from slivers.market.deps import provide_bookings, provide_candidates, provide_profiles, provide_requests
-from slivers.market.requests.schemas import CandidateRead, RequestCreate, RequestRead
+from slivers.market.requests.schemas import RequestCreate, RequestRead
 from slivers.market.requests.service import RequestService
 from slivers.market.rules.lifecycle import BookingState
 from slivers.market.workers.service import ProfileService

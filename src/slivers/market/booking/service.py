@@ -274,7 +274,13 @@ class BookingService:
             self.session, self.clock, booking, "market_booking_confirmed", data, BookingState.CONFIRMED
         )
         await effects.tell_worker(
-            self.session, self.clock, booking, worker, "market_booking_confirmed", data, BookingState.CONFIRMED
+            self.session,
+            self.clock,
+            booking,
+            worker,
+            "market_booking_confirmed",
+            data,
+            BookingState.CONFIRMED,
         )
 
     async def _tell_ended(
@@ -303,7 +309,13 @@ class BookingService:
         data["next_step"] = "We are offering it to other vetted workers." if result.reopen_request else ""
         if role is not PartyRole.WORKER:
             await effects.tell_worker(
-                self.session, self.clock, booking, worker, "market_booking_cancelled", data, BookingState.CANCELLED
+                self.session,
+                self.clock,
+                booking,
+                worker,
+                "market_booking_cancelled",
+                data,
+                BookingState.CANCELLED,
             )
         await effects.tell_circle(
             self.session, self.clock, booking, "market_booking_cancelled", data, BookingState.CANCELLED

@@ -19,10 +19,16 @@ from slivers.accounts.models import CirclePermission, Worker
 from slivers.clock import Clock
 from slivers.errors import Forbidden, NotFound
 from slivers.market.candidates.eligibility import failures_of
+from slivers.market.candidates.schemas import (
+    CandidateRead,
+    CandidatesRead,
+    ProblemRead,
+    ReasonRead,
+    WhyNotRead,
+)
 from slivers.market.candidates.slot import Slot, load_slot
 from slivers.market.candidates.snapshots import LoadedWorkers, load_profiles, load_workers, with_details
 from slivers.market.candidates.vetting import VettingJudge, vetting_failures_for
-from slivers.market.requests.schemas import CandidateRead, CandidatesRead, ProblemRead, ReasonRead, WhyNotRead
 from slivers.market.rules.candidates import (
     Candidate,
     CandidateSearch,

@@ -11,9 +11,10 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from slivers.accounts.actor import Actor
+from slivers.market.candidates.schemas import CandidatesRead, WhyNotRead
 from slivers.market.candidates.service import CandidateService
 from slivers.market.deps import provide_candidates, provide_requests
-from slivers.market.requests.schemas import CandidatesRead, RequestCreate, RequestRead, WhyNotRead
+from slivers.market.requests.schemas import RequestCreate, RequestRead
 from slivers.market.requests.service import RequestService
 
 

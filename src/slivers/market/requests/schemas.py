@@ -1,4 +1,4 @@
-"""Request and response structures for requests (needs) and their candidates."""
+"""Request and response structures for requests (needs)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import msgspec
 from msgspec import Meta
 
 from slivers.errors import InvalidInput
+from slivers.market.candidates.schemas import ProblemRead
 from slivers.market.rules.series import MAX_OCCURRENCES
 
 RequirementValue = bool | str | list[str]
@@ -65,11 +66,6 @@ class RequestCreate(Strict):
             )
 
 
-class ProblemRead(msgspec.Struct, kw_only=True):
-    rule: str
-    detail: str
-
-
 class OccurrenceRead(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     position: int
@@ -119,33 +115,3 @@ class RequestRead(msgspec.Struct, kw_only=True):
     occurrences: list[OccurrenceRead]
     # Present on creation: each occurrence checked separately, none dropped.
     coverage: list[CoverageRead] | None = None
-
-
-class ReasonRead(msgspec.Struct, kw_only=True):
-    code: str
-    detail: str
-
-
-class CandidateRead(msgspec.Struct, kw_only=True):
-    rank: int
-    worker_id: uuid.UUID
-    first_name: str
-    kind: str
-    distance_km: float
-    hourly_rate_pence: int | None
-    instant_book: bool
-    reasons: list[ReasonRead]
-
-
-class CandidatesRead(msgspec.Struct, kw_only=True):
-    request_id: uuid.UUID
-    occurrence_id: uuid.UUID
-    candidates: list[CandidateRead]
-
-
-class WhyNotRead(msgspec.Struct, kw_only=True):
-    request_id: uuid.UUID
-    occurrence_id: uuid.UUID
-    worker_id: uuid.UUID
-    is_candidate: bool
-    failing_rules: list[ProblemRead]

@@ -17,6 +17,7 @@ from slivers.accounts.models import CirclePermission, Worker
 from slivers.audit.service import record
 from slivers.clock import LONDON, Clock, ensure_utc
 from slivers.errors import InvalidInput, NotFound
+from slivers.market.candidates.schemas import ProblemRead
 from slivers.market.candidates.service import rank_slot
 from slivers.market.candidates.slot import Slot
 from slivers.market.models import Booking, CareRequest, RequestOccurrence
@@ -24,7 +25,6 @@ from slivers.market.requests.schemas import (
     COVERAGE_COUNT_LIMIT,
     CoverageRead,
     OccurrenceRead,
-    ProblemRead,
     RequestCreate,
     RequestRead,
 )
