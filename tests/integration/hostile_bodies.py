@@ -38,6 +38,7 @@ class Leaf:
     kind: str  # "text" for every JSON string, "integer", "boolean"
     body: Any  # the way to the leaf, with a placeholder where the hostile value goes
     steps: tuple[str | int, ...]
+    info: Any = None  # msgspec's description of the leaf's type (its constraints)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def _walk(info: Any, steps: tuple[str | int, ...], tags: dict[tuple[str | int, .
             if not (lax and isinstance(member, mi.IntType | mi.BoolType)):
                 yield from _walk(member, steps, tags)
     elif isinstance(info, mi.IntType):
-        yield _leaf(steps, "integer", tags)
+        yield _leaf(steps, "integer", tags, info)
     elif isinstance(info, mi.BoolType):
         yield _leaf(steps, "boolean", tags)
     elif isinstance(info, TEXT):
@@ -116,7 +117,9 @@ def _unwrap(info: Any) -> Any:
     return info
 
 
-def _leaf(steps: tuple[str | int, ...], kind: str, tags: dict[tuple[str | int, ...], Any]) -> Leaf:
+def _leaf(
+    steps: tuple[str | int, ...], kind: str, tags: dict[tuple[str | int, ...], Any], info: Any = None
+) -> Leaf:
     body: Any = HOLE
     for depth in range(len(steps), 0, -1):
         step = steps[depth - 1]
@@ -129,7 +132,7 @@ def _leaf(steps: tuple[str | int, ...], kind: str, tags: dict[tuple[str | int, .
                 parent[tag_field] = tag
             parent[step] = body
             body = parent
-    return Leaf(_path(steps), _path(steps, typed=True), kind, body, steps)
+    return Leaf(_path(steps), _path(steps, typed=True), kind, body, steps, info)
 
 
 def _path(steps: tuple[str | int, ...], *, typed: bool = False) -> str:

@@ -112,6 +112,24 @@ def expected_field(leaf: Leaf) -> str:
     return leaf.path if leaf.kind == "text" else leaf.typed_path
 
 
+def test_every_integer_a_body_takes_has_a_range(settings: Settings, clock: FrozenClock) -> None:
+    """Unbounded, `10**30` would reach the database and overflow its BIGINT there (a 500 on PostgreSQL)."""
+    unbounded = [
+        (operation.name, leaf.path)
+        for operation, leaf in cases(create_app(settings, clock=clock))
+        if leaf.kind == "integer" and not (_has_floor(leaf.info) and _has_ceiling(leaf.info))
+    ]
+    assert unbounded == []
+
+
+def _has_floor(info: Any) -> bool:
+    return info.ge is not None or info.gt is not None
+
+
+def _has_ceiling(info: Any) -> bool:
+    return info.le is not None or info.lt is not None
+
+
 def hostile_value(kind: str) -> st.SearchStrategy[Any]:
     return {"text": hostile_text(), "integer": not_an_integer(), "boolean": not_a_boolean()}[kind]
 
