@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import Conflict, InvalidInput
-from slivers.payments.budget_access import load_budget
+from slivers.payments.budgets.access import load_budget
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import BookingCharge, Budget, PaymentAction
 from slivers.payments.rules import ledger

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock, to_london
 from slivers.errors import InvalidInput, NotFound
-from slivers.payments.budget_access import load_budget, require_budget_top_up
+from slivers.payments.budgets.access import load_budget, require_budget_top_up
 from slivers.payments.models import Budget
 from slivers.payments.stripe_access import stripe_gateway
 from slivers.payments.stripe_gateway import SetupState

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slivers.payments.budget_controllers import BudgetController
+from slivers.payments.budgets.controllers import BudgetController
 from slivers.payments.card_controllers import card_setup
 from slivers.payments.connect_controllers import PayoutAccountController
 from slivers.payments.expenses.controllers import ExpenseController

@@ -7,11 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.clock import Clock
 from slivers.config import Settings
-from slivers.payments.budget_service import BudgetService
+from slivers.payments.budgets.service import BudgetService
+from slivers.payments.budgets.statements import StatementService
 from slivers.payments.expenses.listing import ExpenseListing
 from slivers.payments.expenses.service import ExpenseService
 from slivers.payments.payouts import PayoutService
-from slivers.payments.statement_service import StatementService
 
 
 def provide_budget_service(

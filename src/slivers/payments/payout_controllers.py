@@ -9,7 +9,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from slivers.accounts.actor import Actor
-from slivers.payments.budget_controllers import PeriodFrom, PeriodTo
+from slivers.payments.budgets.controllers import PeriodFrom, PeriodTo
 from slivers.payments.deps import provide_payout_service
 from slivers.payments.payouts import PayoutService
 from slivers.payments.schemas import PayoutRunRead

@@ -29,7 +29,7 @@ from slivers.market.requests.schemas import RequestCreate, RequestRead
 from slivers.market.requests.service import RequestService
 from slivers.market.rules.lifecycle import BookingState
 from slivers.market.workers.service import ProfileService
-from slivers.payments.budget_service import BudgetService
+from slivers.payments.budgets.service import BudgetService
 from slivers.payments.deps import provide_budget_service
 from slivers.web.words import (
     TASK_WORDS,

@@ -14,9 +14,9 @@ from slivers.accounts.actor import Actor
 from slivers.accounts.deps import provide_person_service
 from slivers.accounts.person_service import PersonService
 from slivers.http.rendering import render
-from slivers.payments.budget_service import BudgetService
+from slivers.payments.budgets.service import BudgetService
+from slivers.payments.budgets.statements import StatementService
 from slivers.payments.deps import provide_budget_service, provide_statement_service
-from slivers.payments.statement_service import StatementService
 from slivers.web.words import day_words, pounds
 
 KIND_WORDS = {

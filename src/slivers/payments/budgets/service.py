@@ -18,7 +18,7 @@ from slivers.accounts.models import CirclePermission, Organisation, Organisation
 from slivers.audit.service import record
 from slivers.clock import LONDON, Clock, to_london
 from slivers.errors import Forbidden, InvalidInput, NotFound
-from slivers.payments.budget_access import (
+from slivers.payments.budgets.access import (
     is_funder_officer,
     load_budget,
     require_budget_reader,

@@ -11,7 +11,7 @@ from litestar import Litestar
 from slivers.accounts.actor import Actor
 from slivers.errors import Forbidden
 from slivers.payments import booking_hooks as hooks
-from slivers.payments.budget_access import load_budget, require_budget_spender
+from slivers.payments.budgets.access import load_budget, require_budget_spender
 from tests.integration.conftest import ApiClient, Factory, assert_problem
 from tests.integration.payments.conftest import Household
 

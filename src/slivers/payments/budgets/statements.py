@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.actor import Actor
 from slivers.accounts.models import Person, Worker
 from slivers.clock import Clock, to_london
-from slivers.payments.budget_access import load_budget, require_budget_reader
-from slivers.payments.budget_service import check_period, london_midnight
+from slivers.payments.budgets.access import load_budget, require_budget_reader
+from slivers.payments.budgets.service import check_period, london_midnight
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.models import BookingCharge, Budget
 from slivers.payments.rules import ledger
@@ -38,7 +38,7 @@ _templates = Environment(
     loader=ChoiceLoader(
         [
             FileSystemLoader(Path(__file__).parent / "templates"),
-            FileSystemLoader(Path(__file__).parents[1] / "web" / "templates"),
+            FileSystemLoader(Path(__file__).parents[2] / "web" / "templates"),
         ]
     ),
     autoescape=select_autoescape(["html"]),

@@ -11,8 +11,8 @@ from litestar import Litestar
 
 from slivers.clock import FrozenClock
 from slivers.payments import booking_hooks as hooks
+from tests.integration.payments.budgets.test_budgets_api import create_budget
 from tests.integration.payments.conftest import Household
-from tests.integration.payments.test_budgets_api import create_budget
 
 
 async def test_a_month_of_spending_as_csv_and_as_a_page(

@@ -1,0 +1,1 @@
+"""Budgets: set up, topped up, read from the ledger, and their statements for a council's review."""
