@@ -8,7 +8,7 @@ from slivers.payments.budgets.controllers import BudgetController
 from slivers.payments.card_controllers import card_setup
 from slivers.payments.connect_controllers import PayoutAccountController
 from slivers.payments.expenses.controllers import ExpenseController
-from slivers.payments.payout_controllers import PayoutController
+from slivers.payments.payouts.controllers import PayoutController
 from slivers.payments.webhook_controller import stripe_webhook
 
 HANDLERS: list[Any] = [

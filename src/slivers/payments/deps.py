@@ -11,7 +11,7 @@ from slivers.payments.budgets.service import BudgetService
 from slivers.payments.budgets.statements import StatementService
 from slivers.payments.expenses.listing import ExpenseListing
 from slivers.payments.expenses.service import ExpenseService
-from slivers.payments.payouts import PayoutService
+from slivers.payments.payouts.service import PayoutService
 
 
 def provide_budget_service(

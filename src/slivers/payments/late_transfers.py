@@ -42,7 +42,7 @@ from slivers.payments.models import (
     PaymentAction,
     WorkerPayoutAccount,
 )
-from slivers.payments.payouts import held_back_for_connect, last_bank_payout_at, lock_worker
+from slivers.payments.payouts.service import held_back_for_connect, last_bank_payout_at, lock_worker
 from slivers.payments.rules import ledger
 
 TRANSFER = "transfer"

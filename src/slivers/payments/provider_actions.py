@@ -21,7 +21,7 @@ from slivers.notifications.service import enqueue
 from slivers.payments.db_ledger import DbLedger
 from slivers.payments.late_transfers import CANCELLED, TRANSFER, enabled_connect_account
 from slivers.payments.models import BookingCharge, Budget, CardPayment, PaymentAction, WorkerPayoutAccount
-from slivers.payments.payouts import lock_worker
+from slivers.payments.payouts.service import lock_worker
 from slivers.payments.providers import (
     ActionKind,
     BookingPayment,
