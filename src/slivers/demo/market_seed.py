@@ -24,7 +24,7 @@ from slivers.market.requests.schemas import RequestCreate
 from slivers.market.requests.service import RequestService
 from slivers.market.workers.schemas import WorkerProfileUpdate
 from slivers.market.workers.service import ProfileService
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import Budget
 from slivers.payments.rules import ledger
 from slivers.vetting.catalogue import DEFAULT_POLICY

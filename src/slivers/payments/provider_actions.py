@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.models import OrganisationMember, OrgRole, Worker
 from slivers.logs import get_logger
 from slivers.notifications.service import enqueue
-from slivers.payments.db_ledger import DbLedger
 from slivers.payments.late_transfers import CANCELLED, TRANSFER, enabled_connect_account
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import BookingCharge, Budget, CardPayment, PaymentAction, WorkerPayoutAccount
 from slivers.payments.payouts.service import lock_worker
 from slivers.payments.providers import (

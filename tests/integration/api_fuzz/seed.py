@@ -24,7 +24,7 @@ from slivers.accounts.models import Worker
 from slivers.accounts.org_service import OrganisationService
 from slivers.clock import SystemClock
 from slivers.db.engine import create_engine, create_session_maker
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import Budget
 from slivers.payments.rules import ledger
 from tests.integration.market.conftest import add_credentials, profile_body

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from slivers.accounts.models import Worker
 from slivers.clock import FrozenClock
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import Budget
 from slivers.payments.rules import ledger
 from slivers.vetting.catalogue import DEFAULT_POLICY

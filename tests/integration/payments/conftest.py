@@ -11,8 +11,8 @@ import pytest
 from litestar import Litestar
 
 from slivers.clock import FrozenClock
-from slivers.payments.booking_hooks import BookingMoney, on_confirm
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.booking_hooks import BookingMoney, on_confirm
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import Budget
 from slivers.payments.rules import ledger
 from tests.integration.conftest import ApiClient, Factory, StaffFactory

@@ -13,14 +13,14 @@ from sqlalchemy import select
 
 from slivers.config import Settings
 from slivers.jobs.registry import run_once
-from slivers.payments.db_ledger import DbLedger
 from slivers.payments.fake_gateway import InMemoryStripeGateway
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import PaymentAction, WorkerPayoutAccount
 from slivers.payments.rules import ledger
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
 from tests.integration.payments import test_stripe_flow as flow
 from tests.integration.payments.conftest import BudgetMaker, Household
-from tests.integration.payments.test_booking_hooks import balances
+from tests.integration.payments.ledger.test_booking_hooks import balances
 from tests.integration.payments.test_connect_flow import connect_card_booking, self_employed
 
 ACTIONS, RECONCILE = flow.ACTIONS, flow.RECONCILE

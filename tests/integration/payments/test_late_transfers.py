@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from slivers.config import Settings
 from slivers.jobs.registry import run_once
-from slivers.payments.booking_hooks import BookingMoney
 from slivers.payments.fake_gateway import FakeStripeError, InMemoryStripeGateway
+from slivers.payments.ledger.booking_hooks import BookingMoney
 from slivers.payments.models import WorkerPayoutAccount
 from slivers.payments.stripe_gateway import TransferResult
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
@@ -29,7 +29,7 @@ from tests.integration.payments.connect_kit import (
     make_kit,
     stripe_settings,
 )
-from tests.integration.payments.test_booking_hooks import run
+from tests.integration.payments.ledger.test_booking_hooks import run
 from tests.integration.payments.test_connect_flow import connect_card_booking
 
 

@@ -24,7 +24,7 @@ from slivers.payments.budgets.access import (
     require_budget_reader,
     require_budget_top_up,
 )
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import BookingCharge, Budget
 from slivers.payments.rules import ledger
 from slivers.payments.rules.budgets import budget_view

@@ -20,7 +20,7 @@ from slivers.accounts.models import Person, Worker
 from slivers.clock import Clock, to_london
 from slivers.payments.budgets.access import load_budget, require_budget_reader
 from slivers.payments.budgets.service import check_period, london_midnight
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import BookingCharge, Budget
 from slivers.payments.rules import ledger
 from slivers.payments.rules.money import format_gbp

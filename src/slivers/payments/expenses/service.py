@@ -15,7 +15,7 @@ from slivers.accounts.models import OrgRole, Worker
 from slivers.audit.service import record
 from slivers.clock import Clock
 from slivers.errors import Forbidden, InvalidInput, NotFound
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import ExpenseClaimRow, ExpenseReceipt
 from slivers.payments.rules import ledger
 from slivers.payments.rules.budgets import check_available, org_expenses_view

@@ -22,7 +22,7 @@ from slivers.clock import Clock
 from slivers.db.engine import dialect_name
 from slivers.errors import Forbidden
 from slivers.payments.budgets.service import london_midnight
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import BookingCharge, LedgerTransactionRow, PaymentAction, WorkerPayoutAccount
 from slivers.payments.providers import LedgerProvider, PayoutDue
 from slivers.payments.rules import ledger

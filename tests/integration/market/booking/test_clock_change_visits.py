@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from slivers.accounts.models import Worker
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.rules import ledger
 from tests.integration.conftest import ApiClient
 from tests.integration.market.conftest import Market, add_credentials

@@ -32,7 +32,7 @@ from slivers.market.models import (
     WorkerMarketProfile,
 )
 from slivers.market.rules.places import place_of, task_mask
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import Budget
 from slivers.payments.rules import ledger
 from slivers.wiring import Wiring

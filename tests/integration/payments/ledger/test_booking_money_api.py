@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from slivers.accounts.models import ApiToken, CircleMember, User, Worker
 from slivers.accounts.tokens import digest
 from slivers.clock import FrozenClock
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import LedgerTransactionRow
 from slivers.payments.rules import ledger
 from tests.integration.conftest import ApiClient, Factory, StaffFactory, assert_problem

@@ -11,7 +11,7 @@ from litestar import Litestar
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.rules import ledger
 from slivers.payments.rules.in_memory_ledger import AlreadyReversed, InMemoryLedger
 

@@ -11,9 +11,9 @@ import pytest
 from litestar import Litestar
 
 from slivers.errors import InvalidInput
-from slivers.payments import booking_hooks as hooks
-from slivers.payments.booking_hooks import BookingMoney
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger import booking_hooks as hooks
+from slivers.payments.ledger.booking_hooks import BookingMoney
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import BookingCharge
 from slivers.payments.rules import ledger
 from slivers.payments.rules.budgets import WouldOverspend, budget_view

@@ -27,7 +27,7 @@ from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import Conflict, InvalidInput
 from slivers.payments.budgets.access import load_budget
-from slivers.payments.db_ledger import DbLedger
+from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import BookingCharge, Budget, PaymentAction
 from slivers.payments.rules import ledger
 from slivers.payments.rules.budgets import budget_view, check_available, required_available
