@@ -11,16 +11,16 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware.base import DefineMiddleware
-from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from slivers.accounts.actor import SESSION_COOKIE
 from slivers.assembly import build_wiring
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.gateways.channels import Mailer, SmsSender
+from slivers.http.api_docs import openapi_config
 from slivers.http.csrf import BearerAwareCSRFMiddleware
 from slivers.http.deps import (
     provide_actor,
@@ -40,6 +40,9 @@ WEB_DIR = Path(__file__).parent / "web"
 # Paths that take no CSRF token: sign-in and registration start a session, and the Stripe webhook is
 # authenticated by its signature.
 CSRF_EXEMPT = ["/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/payments/stripe/webhook"]
+# Paths that take no CSRF token when the request carries no session cookie: a script creates its API
+# token with email and password alone (with the cookie, the check applies).
+CSRF_COOKIELESS = ["/api/v1/auth/tokens"]
 
 
 def route_handlers() -> list[Any]:
@@ -122,18 +125,17 @@ def create_app(
         middleware=[
             RequestIdMiddleware,
             TransactionMiddleware,
-            DefineMiddleware(BearerAwareCSRFMiddleware, config=csrf),
+            DefineMiddleware(
+                BearerAwareCSRFMiddleware,
+                config=csrf,
+                cookieless_paths=CSRF_COOKIELESS,
+                session_cookie=SESSION_COOKIE,
+            ),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=BodyCheckingRequest,
         template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
-        openapi_config=OpenAPIConfig(
-            title="Slivers API",
-            version="1",
-            path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
-            description="Book vetted care workers and volunteer sitters for short slots of time.",
-        ),
+        openapi_config=openapi_config(),
         lifespan=[lifespan],
         plugins=[LocalTimeSchemaPlugin()],
         # Logging is configured by slivers.logs alone: Litestar's own config would replace the root

@@ -112,17 +112,29 @@ class AuthService:
     async def login(self, data: LoginRequest, *, ip: str) -> SignedIn | None:
         """None when the credentials are wrong. It does not raise then: the failed attempt must be
         committed with the request, or the throttle would never see it."""
-        email = data.email.strip().lower()
+        user = await self._authenticate(data.email, data.password, ip=ip)
+        return None if user is None else await self._start_session(user)
+
+    async def create_token_with_password(
+        self, data: TokenCreate, email: str, password: str, *, ip: str
+    ) -> TokenCreated | None:
+        """A token for whoever the email and password name, with no session: the same throttle and
+        failed-attempt record as sign-in (a token is a sign-in that lasts), so None when they are wrong."""
+        user = await self._authenticate(email, password, ip=ip)
+        return None if user is None else await self._new_token(user.id, data)
+
+    async def _authenticate(self, raw_email: str, password: str, *, ip: str) -> User | None:
+        email = raw_email.strip().lower()
         now = self.clock.now()
         await self._check_throttle(email, ip, now)
         user = await self.users.get_one_or_none(email=email)
-        ok = passwords.verify_password(user.password_hash if user else None, data.password)
+        ok = passwords.verify_password(user.password_hash if user else None, password)
         if user is None or not ok or not user.is_active:
             self.session.add(LoginAttempt(email_hash=digest(email), ip=ip, at=now))
             return None
         if passwords.needs_rehash(user.password_hash):
-            user.password_hash = passwords.hash_password(data.password)
-        return await self._start_session(user)
+            user.password_hash = passwords.hash_password(password)
+        return user
 
     async def _check_throttle(self, email: str, ip: str, now: dt.datetime) -> None:
         since = now - THROTTLE_WINDOW
@@ -154,12 +166,15 @@ class AuthService:
             )
 
     async def create_token(self, actor: Actor, data: TokenCreate) -> TokenCreated:
+        return await self._new_token(actor.user_id, data)
+
+    async def _new_token(self, user_id: uuid.UUID, data: TokenCreate) -> TokenCreated:
         secret = new_api_token()
         expires_at = (
             self.clock.now() + dt.timedelta(days=data.expires_in_days) if data.expires_in_days else None
         )
         token = ApiToken(
-            user_id=actor.user_id,
+            user_id=user_id,
             name=data.name,
             prefix=secret[:10],
             token_hash=digest(secret),

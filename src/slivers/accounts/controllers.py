@@ -36,6 +36,7 @@ from slivers.accounts.schemas import (
     TokenRead,
 )
 from slivers.config import Settings
+from slivers.errors import NotAuthenticated
 from slivers.http.problems import problem
 from slivers.http.transaction import mark_commit_anyway
 
@@ -106,10 +107,27 @@ class AuthController(Controller):
 
     @post("/tokens", operation_id="createApiToken", status_code=HTTP_201_CREATED)
     async def create_token(
-        self, data: JSONBody[TokenCreate], actor: NamedDependency[Actor], auth: NamedDependency[AuthService]
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[TokenCreate],
+        maybe_actor: NamedDependency[Actor | None],
+        auth: NamedDependency[AuthService],
     ) -> TokenCreated:
-        """Create a personal access token; its secret is shown only once."""
-        return await auth.create_token(actor, data)
+        """Create a personal access token; its secret is shown only once. Either signed in, or with
+        `email` and `password` in the body and no cookie or CSRF token (throttled like sign-in)."""
+        if data.email is not None and data.password is not None:
+            created = await auth.create_token_with_password(
+                data, data.email, data.password, ip=client_ip(request)
+            )
+            if created is None:
+                mark_commit_anyway(request.scope)  # keep the failed-attempt record for the throttle
+                return problem(401, "Sign in needed", GENERIC_LOGIN_FAILURE, rule="bad_credentials")  # type: ignore[return-value]
+            return created
+        if maybe_actor is None:
+            raise NotAuthenticated(
+                "Sign in, or send your email and password with the token's name.", rule="signed_out"
+            )
+        return await auth.create_token(maybe_actor, data)
 
     @get("/tokens", operation_id="listApiTokens")
     async def list_tokens(

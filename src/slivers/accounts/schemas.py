@@ -37,8 +37,17 @@ class LoginRequest(Strict):
 
 
 class TokenCreate(Strict):
+    """Signed in (session cookie + CSRF, or a bearer token), name the token; or send `email` and
+    `password` alone, without a cookie or CSRF token: a script's way in, throttled like sign-in."""
+
     name: Annotated[str, Meta(min_length=1, max_length=100)]
     expires_in_days: Annotated[int, Meta(ge=1, le=365)] | None = 90
+    email: Email | None = None
+    password: Password | None = None
+
+    def __post_init__(self) -> None:
+        if (self.email is None) != (self.password is None):
+            raise ValueError("Send email and password together, or neither when you are signed in.")
 
 
 class TokenCreated(msgspec.Struct, kw_only=True):

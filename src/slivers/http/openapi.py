@@ -9,6 +9,7 @@ Litestar documents only the success response and a 400 of its own shape; our exc
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -20,6 +21,7 @@ from litestar.plugins import OpenAPISchemaPlugin
 from litestar.routes import HTTPRoute
 from litestar.typing import FieldDefinition
 
+from slivers.http.api_docs import ANYONE, SIGNED_IN
 from slivers.http.problems import PROBLEM
 
 if TYPE_CHECKING:
@@ -76,6 +78,28 @@ def _document(handler: HTTPRouteHandler) -> None:
     if handler.status_code == 204:
         responses[204] = ResponseSpec(data_container=None, description="Done; no content.")
     handler.responses = responses | dict(handler.responses or {})
+    if handler.security is None:
+        if _depends_on(handler, "actor"):
+            handler.security = SIGNED_IN
+        elif _depends_on(handler, "maybe_actor"):
+            handler.security = ANYONE
+
+
+def _depends_on(handler: HTTPRouteHandler, name: str) -> bool:
+    """Whether the handler takes `name`, itself or through any dependency it takes (a provider that
+    needs the actor makes its handler need a signed-in caller), so the document cannot drift from the code."""
+    providers = handler.resolve_dependencies()
+    seen: set[str] = set()
+    waiting = list(handler.parsed_fn_signature.parameters)
+    while waiting:
+        parameter = waiting.pop()
+        if parameter == name:
+            return True
+        if parameter in seen or parameter not in providers:
+            continue
+        seen.add(parameter)
+        waiting.extend(inspect.signature(providers[parameter].dependency).parameters)
+    return False
 
 
 class LocalTimeSchemaPlugin(OpenAPISchemaPlugin):
