@@ -31,7 +31,7 @@ class Wiring:
     # what each domain plugs into the others' extension points (slivers.assembly fills it)
     hooks: Hooks
     # Stripe, when payments go through it: a test puts a fake here; else built from the settings on
-    # first use (slivers.payments.stripe_access), since most processes never call Stripe.
+    # first use (slivers.payments.providers.stripe_access), since most processes never call Stripe.
     stripe_gateway: StripeGateway | None = None
 
     @classmethod

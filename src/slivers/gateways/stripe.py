@@ -1,6 +1,6 @@
 """What Slivers asks of Stripe, as a typed interface and plain results. The payments domain
-implements it (`slivers.payments.stripe_gateway.StripeClientGateway`); the wiring holds the process's
-gateway (`Wiring.stripe_gateway`), and tests put a fake one there."""
+implements it (`slivers.payments.providers.stripe_gateway.StripeClientGateway`); the wiring holds the
+process's gateway (`Wiring.stripe_gateway`), and tests put a fake one there."""
 
 from __future__ import annotations
 

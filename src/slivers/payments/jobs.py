@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from slivers.jobs.base import JobContext, SweepJob
-from slivers.payments.connect_sync import reconcile_accounts, reserve_owed_transfers
-from slivers.payments.provider_actions import run_due_actions
-from slivers.payments.stripe_sync import reconcile
+from slivers.payments.providers.actions import run_due_actions
+from slivers.payments.providers.connect_sync import reconcile_accounts, reserve_owed_transfers
+from slivers.payments.providers.stripe_sync import reconcile
 
 
 async def _provider_actions(ctx: JobContext) -> int:

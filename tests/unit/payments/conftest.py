@@ -7,9 +7,9 @@ import pytest
 import stripe
 
 from slivers.clock import FrozenClock
-from slivers.payments.stripe_gateway import StripeClientGateway, make_stripe_client
+from slivers.payments.providers.stripe_gateway import StripeClientGateway, make_stripe_client
 
-from .fake_stripe import FakeStripeServer
+from .providers.fake_stripe import FakeStripeServer
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 

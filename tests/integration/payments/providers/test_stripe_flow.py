@@ -23,7 +23,7 @@ from slivers.payments.ledger import booking_hooks as hooks
 from slivers.payments.models import Budget, CardPayment, StripeEvent
 from tests.integration.conftest import ApiClient, Factory, assert_problem
 from tests.integration.payments.conftest import BudgetMaker, Household, confirmed_card_booking
-from tests.unit.payments.fake_stripe import FakeStripeServer
+from tests.unit.payments.providers.fake_stripe import FakeStripeServer
 
 SECRET = "whsec_integration"
 ACTIONS, RECONCILE = JOBS

@@ -17,9 +17,9 @@ from enum import StrEnum
 from typing import Protocol
 
 from slivers.clock import Clock, ensure_utc
+from slivers.payments.providers.stripe_gateway import StripeGateway
 from slivers.payments.rules.csv_safety import safe_row
 from slivers.payments.rules.money import format_decimal
-from slivers.payments.stripe_gateway import StripeGateway
 
 # Card authorisations lapse after about 7 days, so only a visit this close is authorised at booking.
 AUTHORISE_WITHIN = timedelta(days=6)

@@ -19,10 +19,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.clock import Clock
-from slivers.payments.late_transfers import reserve_late_transfers, workers_with_untransferred_shares
 from slivers.payments.models import WorkerPayoutAccount
-from slivers.payments.stripe_access import read_account, stripe_gateway
-from slivers.payments.stripe_gateway import ConnectAccountState
+from slivers.payments.providers.late_transfers import (
+    reserve_late_transfers,
+    workers_with_untransferred_shares,
+)
+from slivers.payments.providers.stripe_access import read_account, stripe_gateway
+from slivers.payments.providers.stripe_gateway import ConnectAccountState
 from slivers.wiring import Wiring
 
 # An enabled account is re-read this often even without news from Stripe.

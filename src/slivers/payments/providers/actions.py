@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.models import OrganisationMember, OrgRole, Worker
 from slivers.logs import get_logger
 from slivers.notifications.service import enqueue
-from slivers.payments.late_transfers import CANCELLED, TRANSFER, enabled_connect_account
 from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import BookingCharge, Budget, CardPayment, PaymentAction, WorkerPayoutAccount
 from slivers.payments.payouts.service import lock_worker
-from slivers.payments.providers import (
+from slivers.payments.providers.late_transfers import CANCELLED, TRANSFER, enabled_connect_account
+from slivers.payments.providers.payment_providers import (
     ActionKind,
     BookingPayment,
     CardOnFile,
@@ -30,8 +30,8 @@ from slivers.payments.providers import (
     StripeProvider,
     saved_card_charge_due_at,
 )
+from slivers.payments.providers.stripe_access import stripe_gateway
 from slivers.payments.rules import ledger
-from slivers.payments.stripe_access import stripe_gateway
 from slivers.wiring import Wiring
 
 log = get_logger(__name__)

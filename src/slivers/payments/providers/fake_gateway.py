@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from slivers.payments.stripe_gateway import (
+from slivers.payments.providers.stripe_gateway import (
     ConnectAccountState,
     IntentResult,
     RefundResult,

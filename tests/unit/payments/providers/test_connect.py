@@ -7,10 +7,15 @@ from dataclasses import replace
 from datetime import timedelta
 
 from slivers.clock import FrozenClock
-from slivers.payments.providers import ActionKind, BookingPayment, CardOnFile, StripeProvider
-from slivers.payments.stripe_gateway import StripeClientGateway
+from slivers.payments.providers.payment_providers import (
+    ActionKind,
+    BookingPayment,
+    CardOnFile,
+    StripeProvider,
+)
+from slivers.payments.providers.stripe_gateway import StripeClientGateway
+from tests.unit.payments.conftest import NOW
 
-from .conftest import NOW
 from .fake_stripe import FakeStripeServer
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import anyio.to_thread
 import stripe
 
-from slivers.payments.stripe_gateway import (
+from slivers.payments.providers.stripe_gateway import (
     ConnectAccountState,
     IntentResult,
     SetupState,

@@ -12,15 +12,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slivers.clock import FrozenClock
-from slivers.payments.fake_gateway import InMemoryStripeGateway
-from slivers.payments.late_transfers import (
+from slivers.payments.providers.fake_gateway import InMemoryStripeGateway
+from slivers.payments.providers.late_transfers import (
     NOT_OWED,
     PAID_BY_BANK,
     UntransferredShare,
     plan_late_transfers,
     transfer_key,
 )
-from slivers.payments.providers import ActionKind, BookingPayment, CardOnFile, PaymentNotReady, StripeProvider
+from slivers.payments.providers.payment_providers import (
+    ActionKind,
+    BookingPayment,
+    CardOnFile,
+    PaymentNotReady,
+    StripeProvider,
+)
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 

@@ -29,8 +29,8 @@ from slivers.clock import Clock
 from slivers.db.engine import dialect_name
 from slivers.errors import Forbidden, NotFound
 from slivers.payments.models import WorkerPayoutAccount
-from slivers.payments.stripe_access import stripe_gateway
-from slivers.payments.stripe_gateway import StripeGateway
+from slivers.payments.providers.stripe_access import stripe_gateway
+from slivers.payments.providers.stripe_gateway import StripeGateway
 from slivers.wiring import Wiring
 
 # Where Stripe sends the worker back; `Settings.extra` may override them (absolute URLs).

@@ -11,11 +11,11 @@ from datetime import timedelta
 from litestar import Litestar
 
 from slivers.clock import FrozenClock
-from slivers.payments.fake_gateway import InMemoryStripeGateway
-from slivers.payments.stripe_gateway import SetupResult
+from slivers.payments.providers.fake_gateway import InMemoryStripeGateway
+from slivers.payments.providers.stripe_gateway import SetupResult
 from tests.integration.conftest import Factory, assert_problem
 from tests.integration.payments.conftest import Household
-from tests.integration.payments.transaction_probe import open_transactions
+from tests.integration.payments.providers.transaction_probe import open_transactions
 
 
 class ProbingGateway(InMemoryStripeGateway):

@@ -12,11 +12,11 @@ from litestar import Litestar
 
 from slivers.config import Settings
 from slivers.jobs.registry import run_once
-from slivers.payments.fake_gateway import InMemoryStripeGateway
-from slivers.payments.stripe_gateway import ConnectAccountState
+from slivers.payments.providers.fake_gateway import InMemoryStripeGateway
+from slivers.payments.providers.stripe_gateway import ConnectAccountState
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
 from tests.integration.payments.conftest import BudgetMaker, Household
-from tests.integration.payments.connect_kit import RECONCILE, ConnectKit, make_kit, stripe_settings
+from tests.integration.payments.providers.connect_kit import RECONCILE, ConnectKit, make_kit, stripe_settings
 
 
 @pytest.fixture

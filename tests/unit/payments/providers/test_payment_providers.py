@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from slivers.clock import FrozenClock
-from slivers.payments.fake_gateway import InMemoryStripeGateway
-from slivers.payments.providers import (
+from slivers.payments.providers.fake_gateway import InMemoryStripeGateway
+from slivers.payments.providers.payment_providers import (
     ActionKind,
     BookingPayment,
     CardFlow,
@@ -22,10 +22,10 @@ from slivers.payments.providers import (
     choose_card_flow,
     saved_card_charge_due_at,
 )
+from slivers.payments.providers.stripe_gateway import StripeClientGateway
 from slivers.payments.rules.ledger import split_charge
-from slivers.payments.stripe_gateway import StripeClientGateway
+from tests.unit.payments.conftest import NOW
 
-from .conftest import NOW
 from .fake_stripe import FakeStripeServer
 
 CARD = CardOnFile("cus_1", "pm_1")

@@ -18,12 +18,12 @@ from uuid_utils.compat import uuid7
 from slivers.clock import Clock
 from slivers.db.engine import dialect_name
 from slivers.logs import get_logger
-from slivers.payments.card_setup import apply_setup
-from slivers.payments.connect_sync import apply_account
 from slivers.payments.models import CardPayment, StripeEvent
+from slivers.payments.providers.card_setup import apply_setup
+from slivers.payments.providers.connect_sync import apply_account
+from slivers.payments.providers.stripe_access import read_account, read_intent, read_setup, stripe_gateway
+from slivers.payments.providers.stripe_gateway import IntentResult
 from slivers.payments.rules.webhook_signatures import WebhookEvent
-from slivers.payments.stripe_access import read_account, read_intent, read_setup, stripe_gateway
-from slivers.payments.stripe_gateway import IntentResult
 from slivers.wiring import Wiring
 
 log = get_logger(__name__)

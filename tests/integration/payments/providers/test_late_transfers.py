@@ -15,13 +15,14 @@ from sqlalchemy import select
 
 from slivers.config import Settings
 from slivers.jobs.registry import run_once
-from slivers.payments.fake_gateway import FakeStripeError, InMemoryStripeGateway
 from slivers.payments.ledger.booking_hooks import BookingMoney
 from slivers.payments.models import WorkerPayoutAccount
-from slivers.payments.stripe_gateway import TransferResult
+from slivers.payments.providers.fake_gateway import FakeStripeError, InMemoryStripeGateway
+from slivers.payments.providers.stripe_gateway import TransferResult
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
 from tests.integration.payments.conftest import BudgetMaker, Household
-from tests.integration.payments.connect_kit import (
+from tests.integration.payments.ledger.test_booking_hooks import run
+from tests.integration.payments.providers.connect_kit import (
     ACTIONS,
     RECONCILE,
     SHARE,
@@ -29,8 +30,7 @@ from tests.integration.payments.connect_kit import (
     make_kit,
     stripe_settings,
 )
-from tests.integration.payments.ledger.test_booking_hooks import run
-from tests.integration.payments.test_connect_flow import connect_card_booking
+from tests.integration.payments.providers.test_connect_flow import connect_card_booking
 
 
 @pytest.fixture

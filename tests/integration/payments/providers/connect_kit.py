@@ -13,15 +13,15 @@ from sqlalchemy import select
 
 from slivers.config import Settings
 from slivers.jobs.registry import run_once
-from slivers.payments.fake_gateway import InMemoryStripeGateway
 from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import PaymentAction, WorkerPayoutAccount
+from slivers.payments.providers.fake_gateway import InMemoryStripeGateway
 from slivers.payments.rules import ledger
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
-from tests.integration.payments import test_stripe_flow as flow
 from tests.integration.payments.conftest import BudgetMaker, Household
 from tests.integration.payments.ledger.test_booking_hooks import balances
-from tests.integration.payments.test_connect_flow import connect_card_booking, self_employed
+from tests.integration.payments.providers import test_stripe_flow as flow
+from tests.integration.payments.providers.test_connect_flow import connect_card_booking, self_employed
 
 ACTIONS, RECONCILE = flow.ACTIONS, flow.RECONCILE
 WEBHOOK = "/api/v1/payments/stripe/webhook"

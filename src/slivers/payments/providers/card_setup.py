@@ -20,8 +20,8 @@ from slivers.clock import Clock, to_london
 from slivers.errors import InvalidInput, NotFound
 from slivers.payments.budgets.access import load_budget, require_budget_top_up
 from slivers.payments.models import Budget
-from slivers.payments.stripe_access import stripe_gateway
-from slivers.payments.stripe_gateway import SetupState
+from slivers.payments.providers.stripe_access import stripe_gateway
+from slivers.payments.providers.stripe_gateway import SetupState
 from slivers.wiring import Wiring
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 import stripe
 
-from slivers.payments.stripe_gateway import StripeClientGateway
+from slivers.payments.providers.stripe_gateway import StripeClientGateway
 
 from .fake_stripe import FakeStripeServer
 

@@ -1,0 +1,1 @@
+"""Payment providers: the ledger provider and Stripe (cards, Connect payouts, webhooks, reconciliation)."""
