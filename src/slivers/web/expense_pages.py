@@ -19,9 +19,9 @@ from slivers.http.forms import GENERAL, Form, read_form
 from slivers.http.rendering import redirect, render
 from slivers.payments.deps import provide_expense_listing, provide_expense_service
 from slivers.payments.expenses.listing import ClaimListed, ExpenseListing
+from slivers.payments.expenses.schemas import ExpenseClaimCreate, ExpenseItemIn, ExpenseItemRead
 from slivers.payments.expenses.service import ExpenseService
 from slivers.payments.rules.expenses import MILEAGE_RATE_PENCE_PER_MILE, mileage_pence
-from slivers.payments.schemas import ExpenseClaimCreate, ExpenseItemIn, ExpenseItemRead
 from slivers.vetting.uploads import MAX_EVIDENCE_BYTES
 from slivers.web.desk_pages import require_coordinator
 from slivers.web.profile_pages import parse_pounds

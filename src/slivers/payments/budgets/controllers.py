@@ -14,10 +14,10 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from slivers.accounts.actor import Actor
 from slivers.http.rendering import csrf_token_of, navigation_for
+from slivers.payments.budgets.schemas import BudgetCreate, BudgetRead, TopUpCreate, TopUpRead
 from slivers.payments.budgets.service import BudgetService
 from slivers.payments.budgets.statements import StatementService
 from slivers.payments.deps import provide_budget_service, provide_statement_service
-from slivers.payments.schemas import BudgetCreate, BudgetRead, TopUpCreate, TopUpRead
 
 PeriodFrom = Annotated[date | None, QueryParameter(name="from", description="First day (Europe/London)")]
 PeriodTo = Annotated[date | None, QueryParameter(name="to", description="Day after the last (exclusive)")]

@@ -24,11 +24,11 @@ from slivers.payments.budgets.access import (
     require_budget_reader,
     require_budget_top_up,
 )
+from slivers.payments.budgets.schemas import BudgetCreate, BudgetRead, TopUpCreate, TopUpRead
 from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import BookingCharge, Budget
 from slivers.payments.rules import ledger
 from slivers.payments.rules.budgets import budget_view
-from slivers.payments.schemas import BudgetCreate, BudgetRead, TopUpCreate, TopUpRead
 
 
 def london_midnight(day: date) -> datetime:

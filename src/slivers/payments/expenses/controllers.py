@@ -12,8 +12,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from slivers.accounts.actor import Actor
 from slivers.payments.deps import provide_expense_service
-from slivers.payments.expenses.service import ExpenseService
-from slivers.payments.schemas import (
+from slivers.payments.expenses.schemas import (
     ExpenseClaimCreate,
     ExpenseClaimRead,
     ExpenseReject,
@@ -21,6 +20,7 @@ from slivers.payments.schemas import (
     OrgExpensesTopUp,
     ReceiptRead,
 )
+from slivers.payments.expenses.service import ExpenseService
 
 
 class ExpenseController(Controller):

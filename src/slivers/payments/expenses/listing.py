@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.actor import Actor
 from slivers.accounts.models import OrgRole, User, Worker
 from slivers.errors import Forbidden, NotFound
+from slivers.payments.expenses.schemas import ExpenseItemRead
 from slivers.payments.models import ExpenseClaimRow
-from slivers.payments.schemas import ExpenseItemRead
 
 MAX_LISTED = 100
 

@@ -15,6 +15,14 @@ from slivers.accounts.models import OrgRole, Worker
 from slivers.audit.service import record
 from slivers.clock import Clock
 from slivers.errors import Forbidden, InvalidInput, NotFound
+from slivers.payments.expenses.schemas import (
+    ExpenseClaimCreate,
+    ExpenseClaimRead,
+    ExpenseItemRead,
+    OrgExpensesRead,
+    OrgExpensesTopUp,
+    ReceiptRead,
+)
 from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import ExpenseClaimRow, ExpenseReceipt
 from slivers.payments.rules import ledger
@@ -29,14 +37,6 @@ from slivers.payments.rules.expenses import (
     reject_claim,
 )
 from slivers.payments.rules.expenses import submit_claim as check_claim
-from slivers.payments.schemas import (
-    ExpenseClaimCreate,
-    ExpenseClaimRead,
-    ExpenseItemRead,
-    OrgExpensesRead,
-    OrgExpensesTopUp,
-    ReceiptRead,
-)
 from slivers.vetting.uploads import FileEvidenceStore, UploadRejected, store_evidence
 
 

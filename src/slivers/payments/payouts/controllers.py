@@ -11,8 +11,8 @@ from litestar.params import FromPath
 from slivers.accounts.actor import Actor
 from slivers.payments.budgets.controllers import PeriodFrom, PeriodTo
 from slivers.payments.deps import provide_payout_service
+from slivers.payments.payouts.schemas import PayoutRunRead
 from slivers.payments.payouts.service import PayoutService
-from slivers.payments.schemas import PayoutRunRead
 
 
 class PayoutController(Controller):

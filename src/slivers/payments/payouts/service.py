@@ -24,9 +24,9 @@ from slivers.errors import Forbidden
 from slivers.payments.budgets.service import london_midnight
 from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import BookingCharge, LedgerTransactionRow, PaymentAction, WorkerPayoutAccount
+from slivers.payments.payouts.schemas import PayoutRead, PayoutRunRead
 from slivers.payments.providers.payment_providers import LedgerProvider, PayoutDue
 from slivers.payments.rules import ledger
-from slivers.payments.schemas import PayoutRead, PayoutRunRead
 
 PAYOUT_PREFIX = "payout:"
 
