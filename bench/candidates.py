@@ -47,8 +47,8 @@ from slivers.market.models import (  # noqa: E402
     WorkerMarketProfile,
 )
 from slivers.market.rules.places import TASK_BITS, place_of, task_mask  # noqa: E402
-from slivers.vetting.catalogue import DEFAULT_POLICY  # noqa: E402
 from slivers.vetting.models import Credential  # noqa: E402
+from slivers.vetting.rules.catalogue import DEFAULT_POLICY  # noqa: E402
 
 DOC = REPO / "docs" / "benchmarks.md"
 START, END = "<!-- bench:candidates:start -->", "<!-- bench:candidates:end -->"

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from slivers.vetting.catalogue import DEFAULT_POLICY
+from slivers.vetting.rules.catalogue import DEFAULT_POLICY
 from tests.e2e.accounts import add_person, api_user, unique_email
 from tests.real_clock import real_now
 

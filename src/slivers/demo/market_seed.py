@@ -27,9 +27,9 @@ from slivers.market.workers.service import ProfileService
 from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import Budget
 from slivers.payments.rules import ledger
-from slivers.vetting.catalogue import DEFAULT_POLICY
-from slivers.vetting.eligibility import CredentialRecord, credential_valid_until
 from slivers.vetting.models import Credential
+from slivers.vetting.rules.catalogue import DEFAULT_POLICY
+from slivers.vetting.rules.eligibility import CredentialRecord, credential_valid_until
 
 REQUEST_MIXES = [
     ["companionship"],

@@ -3,7 +3,7 @@
 The modules re-exported here are pure (no database, no web framework); models and services wire them in.
 """
 
-from slivers.vetting.catalogue import (
+from slivers.vetting.rules.catalogue import (
     DEFAULT_POLICY,
     TASK_TYPE_LABELS,
     CredentialType,
@@ -12,7 +12,7 @@ from slivers.vetting.catalogue import (
     TaskType,
     WorkerKind,
 )
-from slivers.vetting.eligibility import (
+from slivers.vetting.rules.eligibility import (
     CredentialRecord,
     CredentialStatus,
     EligibilityResult,
@@ -23,13 +23,13 @@ from slivers.vetting.eligibility import (
     credential_valid_until,
     eligible,
 )
-from slivers.vetting.expiry import (
+from slivers.vetting.rules.expiry import (
     DeadlineNotices,
     credential_expiry_notices,
     evidence_due_for_deletion,
     supervision_notices,
 )
-from slivers.vetting.explain import VettedSummary, explain, vetted_summary
+from slivers.vetting.rules.explain import VettedSummary, explain, vetted_summary
 from slivers.vetting.uploads import (
     EvidenceStore,
     FileEvidenceStore,

@@ -17,11 +17,11 @@ from slivers.clock import Clock, to_london
 from slivers.errors import InvalidInput, NotFound
 from slivers.geo import PostcodeError, nation_of, parse_postcode
 from slivers.vetting.access import worker_seen_by
-from slivers.vetting.catalogue import TaskType
-from slivers.vetting.eligibility import VisitCheck
-from slivers.vetting.explain import explain, vetted_summary
 from slivers.vetting.oversight import usable_overrides
 from slivers.vetting.policy import policy_for
+from slivers.vetting.rules.catalogue import TaskType
+from slivers.vetting.rules.eligibility import VisitCheck
+from slivers.vetting.rules.explain import explain, vetted_summary
 from slivers.vetting.schemas import EligibilityRead, FailureRead, RequirementRead, VettedRead
 from slivers.vetting.subjects import load_subjects
 

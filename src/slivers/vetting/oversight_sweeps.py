@@ -19,9 +19,13 @@ from slivers.audit.service import record
 from slivers.clock import to_london
 from slivers.jobs.base import JobContext
 from slivers.vetting.evidence import delete_evidence, evidence_store
-from slivers.vetting.expiry import SUPERVISION_WARNING_DAYS, evidence_due_for_deletion, supervision_notices
 from slivers.vetting.models import Credential, SupervisionNotice
 from slivers.vetting.notify import tell_worker_and_coordinators
+from slivers.vetting.rules.expiry import (
+    SUPERVISION_WARNING_DAYS,
+    evidence_due_for_deletion,
+    supervision_notices,
+)
 from slivers.vetting.uploads import EvidenceStore
 
 OVERDUE = "overdue"

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from slivers.vetting.catalogue import DEFAULT_POLICY, RequirementsPolicy, TaskType, ValidityKind, years
 from slivers.vetting.models import VettingPolicy
+from slivers.vetting.rules.catalogue import DEFAULT_POLICY, RequirementsPolicy, TaskType, ValidityKind, years
 
 _LISTS = ("every_visit", "paid_workers", "self_employed_workers", "child_in_household")
 _built: dict[tuple[uuid.UUID, int], RequirementsPolicy] = {}

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.models import Worker
 from slivers.db.engine import core_connection, dialect_name
 from slivers.db.lists import member_of
-from slivers.vetting.eligibility import CredentialRecord, VettingSubject
 from slivers.vetting.models import Credential
+from slivers.vetting.rules.eligibility import CredentialRecord, VettingSubject
 
 # Only these statuses matter to eligibility; submitted and rejected ones never count.
 _COUNTED = ("verified", "lapsed")

@@ -18,8 +18,8 @@ from slivers.clock import FrozenClock
 from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import Budget
 from slivers.payments.rules import ledger
-from slivers.vetting.catalogue import DEFAULT_POLICY
 from slivers.vetting.models import Credential
+from slivers.vetting.rules.catalogue import DEFAULT_POLICY
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
 
 ISSUED = dt.date(2026, 6, 1)

@@ -14,9 +14,9 @@ from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.clock import Clock
-from slivers.vetting.catalogue import DEFAULT_POLICY
-from slivers.vetting.eligibility import credential_valid_until
 from slivers.vetting.models import Credential
+from slivers.vetting.rules.catalogue import DEFAULT_POLICY
+from slivers.vetting.rules.eligibility import credential_valid_until
 from slivers.vetting.subjects import record_from_row
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
 

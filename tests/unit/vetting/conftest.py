@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from slivers.vetting.catalogue import DEFAULT_POLICY, WorkerKind
-from slivers.vetting.eligibility import CredentialRecord, CredentialStatus, VettingSubject, WorkerStatus
+from slivers.vetting.rules.catalogue import DEFAULT_POLICY, WorkerKind
+from slivers.vetting.rules.eligibility import CredentialRecord, CredentialStatus, VettingSubject, WorkerStatus
 
 TODAY = date(2026, 6, 1)
 ISSUED = date(2026, 1, 10)  # one-year training is valid until 10 January 2027

@@ -13,8 +13,8 @@ import pytest
 from slivers.clock import FrozenClock
 from slivers.geo import Nation
 from slivers.vetting import hooks
-from slivers.vetting.catalogue import DEFAULT_POLICY, TaskType, WorkerKind
 from slivers.vetting.policy import PolicyDocumentError, document_of, policy_from_document
+from slivers.vetting.rules.catalogue import DEFAULT_POLICY, TaskType, WorkerKind
 
 
 def test_the_default_round_trips() -> None:

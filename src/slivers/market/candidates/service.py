@@ -36,7 +36,7 @@ from slivers.market.rules.candidates import (
     WorkerSnapshot,
 )
 from slivers.market.rules.places import task_mask
-from slivers.vetting.catalogue import RequirementsPolicy
+from slivers.vetting.rules.catalogue import RequirementsPolicy
 
 
 def _no_vetting_failures(worker: WorkerSnapshot) -> Sequence[str]:

@@ -10,13 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.geo import Nation
 from slivers.market.rules.candidates import WorkerSnapshot
-from slivers.vetting.catalogue import RequirementsPolicy
-from slivers.vetting.eligibility import (
+from slivers.vetting.policy import policy_at, policy_for
+from slivers.vetting.rules.catalogue import RequirementsPolicy
+from slivers.vetting.rules.eligibility import (
     EligibilityResult,
     VettingSubject,
     VisitCheck,
 )
-from slivers.vetting.policy import policy_at, policy_for
 from slivers.vetting.subjects import WorkerFields, load_subjects
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from slivers.errors import InvalidInput
 from slivers.geo import Nation, PostcodeError, centroid, nation_of, parse_postcode
-from slivers.vetting.catalogue import TaskType
+from slivers.vetting.rules.catalogue import TaskType
 
 TASK_BITS: dict[str, int] = {task.value: 1 << index for index, task in enumerate(TaskType)}
 

@@ -23,7 +23,7 @@ from slivers.market.workers.schemas import (
     WorkerProfileUpdate,
     WorkerPublicRead,
 )
-from slivers.vetting.explain import vetted_summary
+from slivers.vetting.rules.explain import vetted_summary
 from slivers.vetting.subjects import load_subjects
 
 

@@ -1,6 +1,6 @@
 """vetting: organisations' edited catalogues, supervision notices
 
-The seeded catalogue is `slivers.vetting.catalogue.DEFAULT_POLICY` in code; an organisation without a
+The seeded catalogue is `slivers.vetting.rules.catalogue.DEFAULT_POLICY` in code; an organisation without a
 row in vetting_policies uses it, so there are no rows to seed here.
 
 Revision ID: 0002b

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from slivers.vetting.catalogue import DEFAULT_POLICY, RequirementsPolicy
-from slivers.vetting.eligibility import (
+from slivers.vetting.rules.catalogue import DEFAULT_POLICY, RequirementsPolicy
+from slivers.vetting.rules.eligibility import (
     CredentialStatus,
     EligibilityResult,
     VettingSubject,

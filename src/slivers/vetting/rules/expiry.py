@@ -23,7 +23,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from slivers.clock import ensure_utc
-from slivers.vetting.eligibility import DEFAULT_SUPERVISION_INTERVAL_DAYS, lapse_instant, london_day_start
+from slivers.vetting.rules.eligibility import (
+    DEFAULT_SUPERVISION_INTERVAL_DAYS,
+    lapse_instant,
+    london_day_start,
+)
 
 CREDENTIAL_WARNING_DAYS: tuple[int, ...] = (60, 30, 7)
 SUPERVISION_WARNING_DAYS: tuple[int, ...] = (14,)

@@ -6,9 +6,9 @@ from hypothesis import strategies as st
 
 from slivers.clock import LONDON
 from slivers.geo import Nation
-from slivers.vetting.catalogue import WorkerKind
-from slivers.vetting.eligibility import VettingSubject, WorkerStatus, eligible, lapse_instant
-from slivers.vetting.expiry import (
+from slivers.vetting.rules.catalogue import WorkerKind
+from slivers.vetting.rules.eligibility import VettingSubject, WorkerStatus, eligible, lapse_instant
+from slivers.vetting.rules.expiry import (
     DeadlineNotices,
     credential_expiry_notices,
     evidence_delete_by,

@@ -3,8 +3,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from slivers.geo import Nation
-from slivers.vetting.eligibility import CredentialStatus, WorkerStatus, eligible
-from slivers.vetting.explain import VettedSummary, explain, vetted_summary
+from slivers.vetting.rules.eligibility import CredentialStatus, WorkerStatus, eligible
+from slivers.vetting.rules.explain import VettedSummary, explain, vetted_summary
 
 Build = Any
 START = datetime(2026, 7, 14, 12, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from slivers.clock import LONDON, ensure_utc
 from slivers.geo import Nation
-from slivers.vetting.catalogue import (
+from slivers.vetting.rules.catalogue import (
     DEFAULT_POLICY,
     Requirement,
     RequirementsPolicy,

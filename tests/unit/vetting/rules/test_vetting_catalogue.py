@@ -3,7 +3,7 @@ from dataclasses import FrozenInstanceError, replace
 import pytest
 
 from slivers.geo import Nation
-from slivers.vetting.catalogue import (
+from slivers.vetting.rules.catalogue import (
     DEFAULT_POLICY,
     TASK_TYPE_LABELS,
     Requirement,

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from slivers.geo import Nation
-from slivers.vetting.catalogue import DEFAULT_POLICY, TaskType, WorkerKind
-from slivers.vetting.eligibility import (
+from slivers.vetting.rules.catalogue import DEFAULT_POLICY, TaskType, WorkerKind
+from slivers.vetting.rules.eligibility import (
     CredentialStatus,
     VettingSubject,
     VisitCheck,
