@@ -36,13 +36,17 @@ class FuzzReport:
     operations: set[str] = field(default_factory=set)
     cases: int = 0
     cases_by_phase: dict[str, int] = field(default_factory=dict)
+    answered_2xx: set[str] = field(default_factory=set)  # operations that succeeded at least once
     seconds: float = 0.0
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         phases = ", ".join(f"{phase} {count}" for phase, count in self.cases_by_phase.items())
-        return f"{len(self.operations)} operations, {self.cases} cases ({phases}) in {self.seconds:.1f} s"
+        return (
+            f"{len(self.operations)} operations ({len(self.answered_2xx)} answered 2xx at least once), "
+            f"{self.cases} cases ({phases}) in {self.seconds:.1f} s"
+        )
 
 
 def config(
@@ -83,6 +87,11 @@ def run(schema: Any) -> FuzzReport:
             report.cases += len(recorder.cases)
             phase = str(event.phase.value)
             report.cases_by_phase[phase] = report.cases_by_phase.get(phase, 0) + len(recorder.cases)
+            if any(
+                interaction.response is not None and 200 <= interaction.response.status_code < 300
+                for interaction in recorder.interactions.values()
+            ):
+                report.answered_2xx.add(recorder.label)
             for checks in recorder.checks.values():
                 for check in checks:
                     if check.failure_info is None:
