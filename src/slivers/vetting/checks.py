@@ -17,8 +17,8 @@ from slivers.clock import Clock, to_london
 from slivers.errors import InvalidInput, NotFound
 from slivers.geo import PostcodeError, nation_of, parse_postcode
 from slivers.vetting.access import worker_seen_by
+from slivers.vetting.catalogue.policy import policy_for
 from slivers.vetting.oversight import usable_overrides
-from slivers.vetting.policy import policy_for
 from slivers.vetting.rules.catalogue import TaskType
 from slivers.vetting.rules.eligibility import VisitCheck
 from slivers.vetting.rules.explain import explain, vetted_summary

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slivers.vetting.catalogue_controllers import CatalogueController
+from slivers.vetting.catalogue.controllers import CatalogueController
 from slivers.vetting.credential_controllers import CredentialController
 from slivers.vetting.worker_controllers import WorkerVettingController
 

@@ -17,8 +17,8 @@ from slivers.audit.service import record
 from slivers.clock import Clock, to_london
 from slivers.errors import InvalidInput, NotFound
 from slivers.vetting.access import COORDINATOR, own_worker, worker_seen_by
+from slivers.vetting.catalogue.policy import policy_for
 from slivers.vetting.models import Credential
-from slivers.vetting.policy import policy_for
 from slivers.vetting.rules.catalogue import RequirementsPolicy, ValidityKind
 from slivers.vetting.schemas import CredentialRead, CredentialSubmit, HistoryEntry, QueueItem
 

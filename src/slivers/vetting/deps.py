@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.http.deps import wiring_of
-from slivers.vetting.catalogue_edits import CatalogueService
+from slivers.vetting.catalogue.service import CatalogueService
 from slivers.vetting.credentials import CredentialService
 from slivers.vetting.decisions import DecisionService
 from slivers.vetting.evidence import EvidenceService, evidence_store

@@ -22,10 +22,10 @@ from slivers.accounts.models import Worker
 from slivers.audit.service import record
 from slivers.clock import to_london
 from slivers.jobs.base import JobContext
+from slivers.vetting.catalogue.policy import policy_for
 from slivers.vetting.hooks import worker_lost
 from slivers.vetting.models import Credential, CredentialNotice
 from slivers.vetting.notify import tell_worker_and_coordinators
-from slivers.vetting.policy import policy_for
 from slivers.vetting.rules.eligibility import lapse_instant
 from slivers.vetting.rules.expiry import CREDENTIAL_WARNING_DAYS, credential_expiry_notices
 

@@ -16,8 +16,8 @@ from slivers.audit.service import record
 from slivers.clock import Clock, to_london
 from slivers.errors import Conflict, InvalidInput
 from slivers.vetting.access import worker_coordinated_by, worker_seen_by
+from slivers.vetting.catalogue.policy import policy_for
 from slivers.vetting.models import EligibilityOverride, SupervisionRecord
-from slivers.vetting.policy import policy_for
 from slivers.vetting.rules.catalogue import ValidityKind
 from slivers.vetting.schemas import OverrideCreate, OverrideRead, SupervisionCreate, SupervisionRead
 

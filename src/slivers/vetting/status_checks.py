@@ -18,11 +18,11 @@ from slivers.clock import Clock, to_london
 from slivers.errors import Conflict, InvalidInput
 from slivers.hooks import WorkerLostHandler
 from slivers.vetting.access import require_decider
+from slivers.vetting.catalogue.policy import policy_for
 from slivers.vetting.credentials import credential_for_update, credential_read
 from slivers.vetting.decisions import DecisionService
 from slivers.vetting.hooks import worker_lost
 from slivers.vetting.models import Credential
-from slivers.vetting.policy import policy_for
 from slivers.vetting.rules.catalogue import RequirementsPolicy, ValidityKind
 from slivers.vetting.rules.eligibility import credential_valid_until
 from slivers.vetting.schemas import StatusCheckCreate, StatusCheckRead

@@ -23,7 +23,7 @@ from slivers.market.models import AvailabilityRule, Booking, WorkerMarketProfile
 from slivers.market.rules.candidates import RequestSnapshot
 from slivers.market.rules.lifecycle import BookingState
 from slivers.market.workers.reliability import has_recent_strikes, strikes_counted_since
-from slivers.vetting.policy import policy_version_of
+from slivers.vetting.catalogue.policy import policy_version_of
 
 KM_PER_DEGREE_LAT = 110.574
 KM_PER_DEGREE_LON_AT_EQUATOR = 111.320

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.geo import Nation
 from slivers.market.rules.candidates import WorkerSnapshot
-from slivers.vetting.policy import policy_at, policy_for
+from slivers.vetting.catalogue.policy import policy_at, policy_for
 from slivers.vetting.rules.catalogue import RequirementsPolicy
 from slivers.vetting.rules.eligibility import (
     EligibilityResult,

@@ -13,7 +13,7 @@ import pytest
 from slivers.clock import FrozenClock
 from slivers.geo import Nation
 from slivers.vetting import hooks
-from slivers.vetting.policy import PolicyDocumentError, document_of, policy_from_document
+from slivers.vetting.catalogue.policy import PolicyDocumentError, document_of, policy_from_document
 from slivers.vetting.rules.catalogue import DEFAULT_POLICY, TaskType, WorkerKind
 
 

@@ -15,8 +15,13 @@ from slivers.audit.service import record
 from slivers.clock import Clock
 from slivers.errors import Forbidden, InvalidInput, NotFound
 from slivers.vetting.access import COORDINATOR
+from slivers.vetting.catalogue.policy import (
+    PolicyDocumentError,
+    document_of,
+    policy_for,
+    policy_from_document,
+)
 from slivers.vetting.models import VettingPolicy
-from slivers.vetting.policy import PolicyDocumentError, document_of, policy_for, policy_from_document
 from slivers.vetting.rules.catalogue import DEFAULT_POLICY, RequirementsPolicy
 from slivers.vetting.schemas import CatalogueEdit, CatalogueRead, CredentialTypeRead, NationRead
 

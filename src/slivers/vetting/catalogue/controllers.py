@@ -9,7 +9,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from slivers.accounts.actor import Actor
-from slivers.vetting.catalogue_edits import CatalogueService
+from slivers.vetting.catalogue.service import CatalogueService
 from slivers.vetting.deps import provide_catalogue
 from slivers.vetting.schemas import CatalogueEdit, CatalogueRead
 
