@@ -3,6 +3,14 @@
 The modules re-exported here are pure (no database, no web framework); models and services wire them in.
 """
 
+from slivers.vetting.credentials.uploads import (
+    EvidenceStore,
+    FileEvidenceStore,
+    InMemoryEvidenceStore,
+    StoredEvidence,
+    UploadRejected,
+    store_evidence,
+)
 from slivers.vetting.rules.catalogue import (
     DEFAULT_POLICY,
     TASK_TYPE_LABELS,
@@ -30,14 +38,6 @@ from slivers.vetting.rules.expiry import (
     supervision_notices,
 )
 from slivers.vetting.rules.explain import VettedSummary, explain, vetted_summary
-from slivers.vetting.uploads import (
-    EvidenceStore,
-    FileEvidenceStore,
-    InMemoryEvidenceStore,
-    StoredEvidence,
-    UploadRejected,
-    store_evidence,
-)
 
 __all__ = [
     "DEFAULT_POLICY",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from slivers.vetting.catalogue.controllers import CatalogueController
-from slivers.vetting.credential_controllers import CredentialController
+from slivers.vetting.credentials.controllers import CredentialController
 from slivers.vetting.worker_controllers import WorkerVettingController
 
 HANDLERS: list[Any] = [CredentialController, WorkerVettingController, CatalogueController]

@@ -10,11 +10,11 @@ from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.http.deps import wiring_of
 from slivers.vetting.catalogue.service import CatalogueService
-from slivers.vetting.credentials import CredentialService
-from slivers.vetting.decisions import DecisionService
-from slivers.vetting.evidence import EvidenceService, evidence_store
+from slivers.vetting.credentials.decisions import DecisionService
+from slivers.vetting.credentials.evidence import EvidenceService, evidence_store
+from slivers.vetting.credentials.service import CredentialService
+from slivers.vetting.credentials.status_checks import StatusCheckService
 from slivers.vetting.oversight import OversightService
-from slivers.vetting.status_checks import StatusCheckService
 from slivers.vetting.workers import WorkerStandingService
 
 

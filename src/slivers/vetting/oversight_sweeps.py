@@ -18,7 +18,8 @@ from slivers.accounts.models import Worker
 from slivers.audit.service import record
 from slivers.clock import to_london
 from slivers.jobs.base import JobContext
-from slivers.vetting.evidence import delete_evidence, evidence_store
+from slivers.vetting.credentials.evidence import delete_evidence, evidence_store
+from slivers.vetting.credentials.uploads import EvidenceStore
 from slivers.vetting.models import Credential, SupervisionNotice
 from slivers.vetting.notify import tell_worker_and_coordinators
 from slivers.vetting.rules.expiry import (
@@ -26,7 +27,6 @@ from slivers.vetting.rules.expiry import (
     evidence_due_for_deletion,
     supervision_notices,
 )
-from slivers.vetting.uploads import EvidenceStore
 
 OVERDUE = "overdue"
 ORPHAN_GRACE = timedelta(hours=1)  # far longer than any upload request takes

@@ -20,8 +20,9 @@ from slivers.http.forms import Form, build, read_form
 from slivers.http.rendering import redirect, render
 from slivers.market.deps import provide_desk
 from slivers.market.desk.service import DEMAND_DAYS, DeskService
-from slivers.vetting.credentials import CredentialService
-from slivers.vetting.decisions import DecisionService
+from slivers.vetting.credentials.decisions import DecisionService
+from slivers.vetting.credentials.evidence import EvidenceService
+from slivers.vetting.credentials.service import CredentialService
 from slivers.vetting.deps import (
     provide_credentials,
     provide_decisions,
@@ -29,7 +30,6 @@ from slivers.vetting.deps import (
     provide_oversight,
     provide_standing,
 )
-from slivers.vetting.evidence import EvidenceService
 from slivers.vetting.oversight import OversightService
 from slivers.vetting.schemas import Decision, QueueItem, Reinstate, SupervisionCreate, Verify
 from slivers.vetting.workers import WorkerStandingService

@@ -22,7 +22,7 @@ from slivers.payments.expenses.listing import ClaimListed, ExpenseListing
 from slivers.payments.expenses.schemas import ExpenseClaimCreate, ExpenseItemIn, ExpenseItemRead
 from slivers.payments.expenses.service import ExpenseService
 from slivers.payments.rules.expenses import MILEAGE_RATE_PENCE_PER_MILE, mileage_pence
-from slivers.vetting.uploads import MAX_EVIDENCE_BYTES
+from slivers.vetting.credentials.uploads import MAX_EVIDENCE_BYTES
 from slivers.web.desk_pages import require_coordinator
 from slivers.web.profile_pages import parse_pounds
 from slivers.web.words import moment_words, pounds

@@ -24,12 +24,12 @@ from slivers.market.booking.service import BookingService
 from slivers.market.deps import provide_availability, provide_bookings, provide_profiles
 from slivers.market.rules.lifecycle import BookingState, cost_pence
 from slivers.market.workers.service import ProfileService
-from slivers.vetting.credentials import CredentialService
+from slivers.vetting.credentials.evidence import EvidenceService
+from slivers.vetting.credentials.service import CredentialService
+from slivers.vetting.credentials.uploads import MAX_EVIDENCE_BYTES
 from slivers.vetting.deps import provide_credentials, provide_evidence
-from slivers.vetting.evidence import EvidenceService
 from slivers.vetting.rules.catalogue import DEFAULT_POLICY
 from slivers.vetting.schemas import CredentialSubmit
-from slivers.vetting.uploads import MAX_EVIDENCE_BYTES
 from slivers.web.bookings_pages import booking_view
 from slivers.web.words import (
     CREDENTIAL_STATUS_WORDS,

@@ -16,9 +16,9 @@ from slivers.clock import FrozenClock
 from slivers.config import Settings
 from slivers.jobs.registry import SweepJob, all_jobs, run_once
 from slivers.notifications.models import OutboxMessage
+from slivers.vetting.credentials.uploads import FileEvidenceStore
 from slivers.vetting.jobs import CREDENTIAL_EXPIRY, EVIDENCE_CLEANUP, SUPERVISION_DUE
 from slivers.vetting.models import Credential, CredentialNotice
-from slivers.vetting.uploads import FileEvidenceStore
 from tests.integration.vetting.conftest import Kit
 
 # A one-year training credential issued on 1 March 2026 is valid until 1 March 2027 and lapses at

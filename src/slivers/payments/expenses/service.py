@@ -37,7 +37,7 @@ from slivers.payments.rules.expenses import (
     reject_claim,
 )
 from slivers.payments.rules.expenses import submit_claim as check_claim
-from slivers.vetting.uploads import FileEvidenceStore, UploadRejected, store_evidence
+from slivers.vetting.credentials.uploads import FileEvidenceStore, UploadRejected, store_evidence
 
 
 def _read(row: ExpenseClaimRow) -> ExpenseClaimRead:

@@ -13,10 +13,15 @@ from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import Conflict, Forbidden, InvalidInput, NotFound
 from slivers.vetting.access import is_coordinator_of
-from slivers.vetting.credentials import credential_for_update
+from slivers.vetting.credentials.service import credential_for_update
+from slivers.vetting.credentials.uploads import (
+    EvidenceStore,
+    FileEvidenceStore,
+    UploadRejected,
+    store_evidence,
+)
 from slivers.vetting.models import Credential
 from slivers.vetting.schemas import EvidenceRead
-from slivers.vetting.uploads import EvidenceStore, FileEvidenceStore, UploadRejected, store_evidence
 
 
 def evidence_store(settings: Settings) -> EvidenceStore:

@@ -19,8 +19,8 @@ from slivers.errors import Conflict, InvalidInput
 from slivers.hooks import WorkerLostHandler
 from slivers.vetting.access import require_decider
 from slivers.vetting.catalogue.policy import policy_for
-from slivers.vetting.credentials import credential_for_update, credential_read
-from slivers.vetting.decisions import DecisionService
+from slivers.vetting.credentials.decisions import DecisionService
+from slivers.vetting.credentials.service import credential_for_update, credential_read
 from slivers.vetting.hooks import worker_lost
 from slivers.vetting.models import Credential
 from slivers.vetting.rules.catalogue import RequirementsPolicy, ValidityKind

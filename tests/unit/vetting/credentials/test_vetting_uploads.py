@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from slivers.vetting.uploads import (
+from slivers.vetting.credentials.uploads import (
     MAX_EVIDENCE_BYTES,
     EvidenceStore,
     FileEvidenceStore,

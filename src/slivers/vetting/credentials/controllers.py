@@ -14,15 +14,17 @@ from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from slivers.accounts.actor import Actor
-from slivers.vetting.credentials import CredentialService
-from slivers.vetting.decisions import DecisionService
+from slivers.vetting.credentials.decisions import DecisionService
+from slivers.vetting.credentials.evidence import EvidenceService
+from slivers.vetting.credentials.service import CredentialService
+from slivers.vetting.credentials.status_checks import StatusCheckService
+from slivers.vetting.credentials.uploads import MAX_EVIDENCE_BYTES
 from slivers.vetting.deps import (
     provide_credentials,
     provide_decisions,
     provide_evidence,
     provide_status_checks,
 )
-from slivers.vetting.evidence import EvidenceService
 from slivers.vetting.schemas import (
     CredentialRead,
     CredentialSubmit,
@@ -33,8 +35,6 @@ from slivers.vetting.schemas import (
     StatusCheckRead,
     Verify,
 )
-from slivers.vetting.status_checks import StatusCheckService
-from slivers.vetting.uploads import MAX_EVIDENCE_BYTES
 
 # A little above the file limit for the multipart framing, so a 6 MB file is refused (413) before it is
 # read, while a 5 MB one reaches the content checks, which give the precise reason.
