@@ -35,6 +35,7 @@ from slivers.http.request_body import BodyCheckingRequest
 from slivers.http.request_id import RequestIdMiddleware
 from slivers.http.transaction import TransactionMiddleware
 from slivers.logs import configure_logging
+from slivers.market.rules.lifecycle import BookingState
 
 WEB_DIR = Path(__file__).parent / "web"
 # Paths that take no CSRF token: sign-in and registration start a session, and the Stripe webhook is
@@ -79,6 +80,11 @@ def _optional_handlers() -> Sequence[Any]:
     from slivers.routes import DOMAIN_HANDLERS
 
     return DOMAIN_HANDLERS
+
+
+def _template_globals(engine: JinjaTemplateEngine) -> None:
+    """What every page template may compare with: a booking's states through the enum, as in the code."""
+    engine.engine.globals["BookingState"] = BookingState
 
 
 def create_app(
@@ -134,7 +140,9 @@ def create_app(
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=BodyCheckingRequest,
-        template_config=TemplateConfig(directory=WEB_DIR / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates", engine=JinjaTemplateEngine, engine_callback=_template_globals
+        ),
         openapi_config=openapi_config(),
         lifespan=[lifespan],
         plugins=[LocalTimeSchemaPlugin()],
