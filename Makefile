@@ -16,11 +16,9 @@ $(STAMP):
 
 venv: $(STAMP)
 
-## Serve the embedded default (SQLite, ledger payments) with demo data on http://127.0.0.1:8000
+## Migrate, seed the demo, then serve http://127.0.0.1:8000 and run the scheduler together (Procfile; Ctrl-C stops both)
 run: venv assets
-	$(BIN)/slivers db upgrade
-	$(BIN)/slivers demo
-	$(BIN)/slivers serve --host 127.0.0.1 --port 8000
+	BIN="$(CURDIR)/$(BIN)" sh scripts/run.sh
 
 ## The whole suite: lint, types, unit, integration (SQLite and PostgreSQL) and browser tests
 test: venv assets browser

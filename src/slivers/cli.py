@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from slivers.cli_environment import command_wiring
-from slivers.config import Settings, log_json_from_env
+from slivers.config import Settings, database_shown, database_url_from_env, log_json_from_env
 from slivers.logs import configure_logging, get_logger
 from slivers.wiring import Wiring
 
@@ -48,9 +48,13 @@ class LoggedGroup(click.Group):
 
 
 @click.group(cls=LoggedGroup)
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Slivers: a local labour market for short slots of care."""
     configure_logging(json=log_json_from_env())
+    # Every command says which database it opens (a forgotten SLIVERS_DATA_DIR opens another, empty
+    # one), without credentials.
+    log.info("cli.database", command=ctx.invoked_subcommand, **database_shown(database_url_from_env()))
 
 
 @main.command()

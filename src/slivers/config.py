@@ -60,11 +60,10 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        data_dir = Path(os.environ.get("SLIVERS_DATA_DIR") or _default_data_dir())
-        url = os.environ.get("SLIVERS_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'slivers.db'}"
+        data_dir = data_dir_from_env()
         secret = os.environ.get("SLIVERS_SECRET_KEY") or _load_or_create_secret(data_dir)
         values: dict[str, object] = {
-            "database_url": normalise_database_url(url),
+            "database_url": database_url_from_env(),
             "data_dir": data_dir,
             "secret_key": secret,
             "payment_provider": os.environ.get("SLIVERS_PAYMENT_PROVIDER", "ledger"),
@@ -87,6 +86,41 @@ class Settings:
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def data_dir_from_env() -> Path:
+    return Path(os.environ.get("SLIVERS_DATA_DIR") or _default_data_dir())
+
+
+def database_url_from_env() -> str:
+    """SLIVERS_DATABASE_URL, or the SQLite file in the data folder; read without the rest of the
+    settings (and without creating anything) so a command can say which database it opens."""
+    url = (
+        os.environ.get("SLIVERS_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir_from_env() / 'slivers.db'}"
+    )
+    return normalise_database_url(url)
+
+
+def database_shown(url: str) -> dict[str, str]:
+    """Which database `url` names, fit to print: a SQLite file's path, or a server URL without the
+    user's password (nor any password in its query). The user name is its own field, so a log's
+    email-address scrubbing cannot swallow `user@host`."""
+    from sqlalchemy.engine import URL, make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return {"database": "sqlite", "path": parsed.database or ":memory:"}
+    bare = URL.create(
+        parsed.drivername,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query={key: value for key, value in parsed.query.items() if "pass" not in key.lower()},
+    )
+    shown = {"database": parsed.get_backend_name(), "url": bare.render_as_string(hide_password=True)}
+    if parsed.username:
+        shown["user"] = parsed.username
+    return shown
 
 
 # Optional settings read by one domain, kept in `extra` under these keys.

@@ -20,7 +20,8 @@ JOBS = [
     SweepJob(
         id="matching.solve_queued_runs",
         description="Solve queued matching runs",
-        every=timedelta(seconds=30),
+        # A coordinator waits on the page for a queued run; a sweep with nothing queued is one query.
+        every=timedelta(seconds=10),
         run=solve_queued_runs,
     )
 ]
