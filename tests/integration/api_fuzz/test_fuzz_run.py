@@ -45,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/openapi.json":
             status, media_type, body = 200, "application/json", DOCUMENT
         else:
-            status, media_type, body = ANSWERS[self.path.split("?")[0]]
+            status, media_type, body = ANSWERS.get(self.path.split("?")[0], (404, "application/json", {}))
         payload = (body if isinstance(body, str) else json.dumps(body)).encode()
         self.send_response(status)
         self.send_header("Content-Type", media_type)

@@ -31,13 +31,13 @@ SEED = 20261204
 # check on all but a few operations, so they get fuzzed examples only.
 BUDGET = {
     "sqlite": {"max_examples": 5, "coverage": True},
-    "postgresql": {"max_examples": 10, "coverage": False},
+    "postgresql": {"max_examples": 5, "coverage": False},
 }
 
 
 def budget(database: str, role: str) -> dict[str, Any]:
     if role == "anonymous":
-        return {"max_examples": 10, "coverage": False}
+        return {"max_examples": 5, "coverage": False}
     return BUDGET[database]
 
 
