@@ -6,6 +6,6 @@ from typing import Any
 
 from slivers.vetting.catalogue.controllers import CatalogueController
 from slivers.vetting.credentials.controllers import CredentialController
-from slivers.vetting.worker_controllers import WorkerVettingController
+from slivers.vetting.workers.controllers import WorkerVettingController
 
 HANDLERS: list[Any] = [CredentialController, WorkerVettingController, CatalogueController]

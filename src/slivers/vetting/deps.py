@@ -14,8 +14,8 @@ from slivers.vetting.credentials.decisions import DecisionService
 from slivers.vetting.credentials.evidence import EvidenceService, evidence_store
 from slivers.vetting.credentials.service import CredentialService
 from slivers.vetting.credentials.status_checks import StatusCheckService
-from slivers.vetting.oversight import OversightService
-from slivers.vetting.workers import WorkerStandingService
+from slivers.vetting.workers.oversight import OversightService
+from slivers.vetting.workers.service import WorkerStandingService
 
 
 def provide_credentials(

@@ -30,9 +30,9 @@ from slivers.vetting.deps import (
     provide_oversight,
     provide_standing,
 )
-from slivers.vetting.oversight import OversightService
 from slivers.vetting.schemas import Decision, QueueItem, Reinstate, SupervisionCreate, Verify
-from slivers.vetting.workers import WorkerStandingService
+from slivers.vetting.workers.oversight import OversightService
+from slivers.vetting.workers.service import WorkerStandingService
 from slivers.web.words import (
     CREDENTIAL_STATUS_WORDS,
     WORKER_STANDING_WORDS,

@@ -17,7 +17,7 @@ from slivers.clock import Clock
 from slivers.vetting.models import Credential
 from slivers.vetting.rules.catalogue import DEFAULT_POLICY
 from slivers.vetting.rules.eligibility import credential_valid_until
-from slivers.vetting.subjects import record_from_row
+from slivers.vetting.workers.subjects import record_from_row
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
 
 ISSUED = "2026-06-01"  # the clock stands at 2026-11-25; one-year training is valid until 1 June 2027

@@ -38,7 +38,7 @@ from slivers.market.rules.lifecycle import (
     apply,
 )
 from slivers.payments.ledger import booking_hooks
-from slivers.vetting.oversight import usable_overrides
+from slivers.vetting.workers.oversight import usable_overrides
 
 # How long the worker keeps sight of the address and notes after the visit (design 2's retention).
 ADDRESS_VISIBLE_AFTER_END = timedelta(days=7)

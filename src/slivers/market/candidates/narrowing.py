@@ -63,7 +63,7 @@ DETAIL_COLUMNS = (
     Worker.max_minutes_per_week,
     Worker.instant_book,
     Worker.organisation_id,
-    # What vetting reads of the worker (`vetting.subjects.WorkerFields`), so it need not ask again.
+    # What vetting reads of the worker (`vetting.workers.subjects.WorkerFields`), so it need not ask again.
     Worker.kind,
     Worker.status,
     Worker.last_supervision_on,

@@ -35,7 +35,7 @@ from slivers.market.rules.overlap import BookedVisit
 from slivers.market.rules.reliability import is_paused
 from slivers.market.workers.reliability import reliability_score, strikes_by_worker, strikes_counted_since
 from slivers.market.workers.schemas import MAX_TRAVEL_KM
-from slivers.vetting.subjects import WorkerFields
+from slivers.vetting.workers.subjects import WorkerFields
 
 
 @dataclass(frozen=True, slots=True)

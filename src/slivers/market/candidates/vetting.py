@@ -17,7 +17,7 @@ from slivers.vetting.rules.eligibility import (
     VettingSubject,
     VisitCheck,
 )
-from slivers.vetting.subjects import WorkerFields, load_subjects
+from slivers.vetting.workers.subjects import WorkerFields, load_subjects
 
 
 class VettingJudge:

@@ -24,7 +24,7 @@ from slivers.market.workers.schemas import (
     WorkerPublicRead,
 )
 from slivers.vetting.rules.explain import vetted_summary
-from slivers.vetting.subjects import load_subjects
+from slivers.vetting.workers.subjects import load_subjects
 
 
 async def my_worker(session: AsyncSession, actor: Actor) -> Worker:

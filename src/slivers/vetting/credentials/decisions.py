@@ -23,7 +23,7 @@ from slivers.vetting.notify import tell_worker
 from slivers.vetting.rules.catalogue import RequirementsPolicy
 from slivers.vetting.rules.eligibility import credential_valid_until
 from slivers.vetting.schemas import CredentialRead, Decision, Verify
-from slivers.vetting.subjects import record_from_row
+from slivers.vetting.workers.subjects import record_from_row
 
 
 class DecisionService:

@@ -26,7 +26,7 @@ from slivers.vetting.models import Credential
 from slivers.vetting.rules.catalogue import RequirementsPolicy, ValidityKind
 from slivers.vetting.rules.eligibility import credential_valid_until
 from slivers.vetting.schemas import StatusCheckCreate, StatusCheckRead
-from slivers.vetting.subjects import record_from_row
+from slivers.vetting.workers.subjects import record_from_row
 
 _CHECKABLE = ("verified", "lapsed")
 

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from slivers.accounts.models import Worker
 from slivers.vetting.models import Credential
-from slivers.vetting.subjects import load_subjects, record_from_row
+from slivers.vetting.workers.subjects import load_subjects, record_from_row
 from tests.bench_rows import seed_rows
 
 

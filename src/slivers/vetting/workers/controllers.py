@@ -16,9 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock
 from slivers.config import Settings
-from slivers.vetting.checks import vetted_for_public, worker_eligibility
 from slivers.vetting.deps import provide_oversight, provide_standing
-from slivers.vetting.oversight import OversightService
 from slivers.vetting.schemas import (
     Decision,
     EligibilityRead,
@@ -31,7 +29,9 @@ from slivers.vetting.schemas import (
     VettedRead,
     WorkerVettingRead,
 )
-from slivers.vetting.workers import WorkerStandingService
+from slivers.vetting.workers.checks import vetted_for_public, worker_eligibility
+from slivers.vetting.workers.oversight import OversightService
+from slivers.vetting.workers.service import WorkerStandingService
 
 WorkerId = FromPath[uuid.UUID]
 

@@ -18,12 +18,12 @@ from slivers.errors import InvalidInput, NotFound
 from slivers.geo import PostcodeError, nation_of, parse_postcode
 from slivers.vetting.access import worker_seen_by
 from slivers.vetting.catalogue.policy import policy_for
-from slivers.vetting.oversight import usable_overrides
 from slivers.vetting.rules.catalogue import TaskType
 from slivers.vetting.rules.eligibility import VisitCheck
 from slivers.vetting.rules.explain import explain, vetted_summary
 from slivers.vetting.schemas import EligibilityRead, FailureRead, RequirementRead, VettedRead
-from slivers.vetting.subjects import load_subjects
+from slivers.vetting.workers.oversight import usable_overrides
+from slivers.vetting.workers.subjects import load_subjects
 
 MAX_VISIT_HOURS = 24
 
