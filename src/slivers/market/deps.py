@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.clock import Clock
@@ -61,3 +61,17 @@ def provide_reserve(
 
 def provide_desk(db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]) -> DeskService:
     return DeskService(db_session, clock)
+
+
+# The services the market's API controllers take, by the names their handlers use. Mounted once
+# over all of them (market/controllers.py), so no controller imports this module: deps sits above
+# the use-case subpackages and nothing below imports it back.
+API_DEPENDENCIES: dict[str, Provide] = {
+    "availability": Provide(provide_availability, sync_to_thread=False),
+    "bookings": Provide(provide_bookings, sync_to_thread=False),
+    "candidates": Provide(provide_candidates, sync_to_thread=False),
+    "feeds": Provide(provide_feeds, sync_to_thread=False),
+    "profiles": Provide(provide_profiles, sync_to_thread=False),
+    "requests": Provide(provide_requests, sync_to_thread=False),
+    "reserve": Provide(provide_reserve, sync_to_thread=False),
+}

@@ -5,20 +5,18 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, delete, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from slivers.accounts.actor import Actor
 from slivers.market.availability.schemas import AvailabilityCreate, AvailabilityRead, AvailabilityRuleRead
 from slivers.market.availability.service import AvailabilityService
-from slivers.market.deps import provide_availability
 
 
 class AvailabilityController(Controller):
     path = "/api/v1/workers/me/availability"
     tags = ["availability"]
-    dependencies = {"availability": Provide(provide_availability, sync_to_thread=False)}
 
     @post("/", operation_id="addAvailability", status_code=HTTP_201_CREATED)
     async def add(

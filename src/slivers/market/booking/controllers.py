@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -20,7 +20,6 @@ from slivers.market.booking.schemas import (
     BookingResolve,
 )
 from slivers.market.booking.service import BookingService
-from slivers.market.deps import provide_bookings
 from slivers.market.rules.lifecycle import Transition
 
 Bookings = NamedDependency[BookingService]
@@ -30,7 +29,6 @@ BookingId = FromPath[uuid.UUID]
 class BookingController(Controller):
     path = "/api/v1/bookings"
     tags = ["bookings"]
-    dependencies = {"bookings": Provide(provide_bookings, sync_to_thread=False)}
 
     @post("/", operation_id="createBooking", status_code=HTTP_201_CREATED)
     async def create(

@@ -5,18 +5,16 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from slivers.accounts.actor import Actor
 from slivers.market.cover.reserve import ReserveRead, ReserveService, ReserveUpdate
-from slivers.market.deps import provide_reserve
 
 
 class PersonReserveController(Controller):
     path = "/api/v1/persons"
     tags = ["persons"]
-    dependencies = {"reserve": Provide(provide_reserve, sync_to_thread=False)}
 
     @put("/{person_id:uuid}/reserve", operation_id="setPersonReserve")
     async def set_reserve(

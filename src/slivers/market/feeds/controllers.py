@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, Response, delete, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from slivers.accounts.actor import Actor
 from slivers.errors import NotFound
-from slivers.market.deps import provide_feeds
 from slivers.market.feeds.service import CalendarFeedRead, FeedService
 
 Feeds = NamedDependency[FeedService]
@@ -20,7 +19,6 @@ Feeds = NamedDependency[FeedService]
 class CalendarFeedController(Controller):
     path = "/api/v1"
     tags = ["calendar"]
-    dependencies = {"feeds": Provide(provide_feeds, sync_to_thread=False)}
 
     @post("/workers/me/calendar-feed", operation_id="createWorkerCalendarFeed", status_code=HTTP_201_CREATED)
     async def new_worker_feed(self, actor: NamedDependency[Actor], feeds: Feeds) -> CalendarFeedRead:

@@ -6,14 +6,13 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from slivers.accounts.actor import Actor
 from slivers.market.candidates.schemas import CandidatesRead, WhyNotRead
 from slivers.market.candidates.service import CandidateService
-from slivers.market.deps import provide_candidates, provide_requests
 from slivers.market.requests.schemas import RequestCreate, RequestRead
 from slivers.market.requests.service import RequestService
 
@@ -21,10 +20,6 @@ from slivers.market.requests.service import RequestService
 class RequestController(Controller):
     path = "/api/v1/requests"
     tags = ["requests"]
-    dependencies = {
-        "requests": Provide(provide_requests, sync_to_thread=False),
-        "candidates": Provide(provide_candidates, sync_to_thread=False),
-    }
 
     @post("/", operation_id="createRequest", status_code=HTTP_201_CREATED)
     async def create(

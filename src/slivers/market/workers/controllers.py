@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock
-from slivers.market.deps import provide_profiles
 from slivers.market.workers import reliability
 from slivers.market.workers.schemas import (
     ReliabilityRead,
@@ -26,7 +25,6 @@ from slivers.market.workers.service import ProfileService
 class WorkerController(Controller):
     path = "/api/v1/workers"
     tags = ["workers"]
-    dependencies = {"profiles": Provide(provide_profiles, sync_to_thread=False)}
 
     @put("/me", operation_id="updateMyWorkerProfile")
     async def update_me(
