@@ -157,3 +157,19 @@ def test_make_run_serves_and_schedules_on_one_database_and_stops_on_ctrl_c(make_
         password = make_url(make_run.database_url).password
         if password:
             assert str(password) not in output
+
+
+def test_the_makefile_runs_this_script_after_the_venv_and_the_assets() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = re.search(r"^run: (.*)\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert recipe is not None
+    assert recipe.group(1).split() == ["venv", "assets"]
+    assert recipe.group(2).strip() == 'BIN="$(CURDIR)/$(BIN)" sh scripts/run.sh'
+    assert re.search(r"^export SLIVERS_DATA_DIR \?= \$\(CURDIR\)/var$", makefile, re.MULTILINE)
+    processes = dict(
+        line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line and line[0] != "#"
+    )
+    assert {name: command.split()[:2] for name, command in processes.items()} == {
+        "web": ["slivers", "serve"],
+        "scheduler": ["slivers", "scheduler"],
+    }
