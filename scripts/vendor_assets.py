@@ -26,6 +26,30 @@ FILES = {
 }
 
 
+# Redoc's sidebar shows Redocly's logo from their CDN (it hides itself when that fails): offline it is a
+# refused request, online a call to a third party from a page about our API. `data:,` fails at once,
+# with no request. A Redoc upgrade that changes the string stops this script, to be looked at.
+REWRITES = {
+    VENDOR / "redoc" / "redoc.standalone.js": [
+        ('src:"https://cdn.redoc.ly/redoc/logo-mini.svg"', 'src:"data:,"')
+    ],
+}
+
+
+def _rewrite(target: Path) -> bool:
+    text = target.read_text(encoding="utf-8")
+    for old, new in REWRITES.get(target, []):
+        if old not in text:
+            print(
+                f"{target.name} no longer holds {old!r}: check the new version for external requests.",
+                file=sys.stderr,
+            )
+            return False
+        text = text.replace(old, new)
+    target.write_text(text, encoding="utf-8")
+    return True
+
+
 def main() -> int:
     VENDOR.mkdir(parents=True, exist_ok=True)
     for source, target in FILES.items():
@@ -34,6 +58,8 @@ def main() -> int:
             return 1
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
+        if target in REWRITES and not _rewrite(target):
+            return 1
         print(f"copied {source.relative_to(ROOT)} -> {target.relative_to(ROOT)}")
     return 0
 

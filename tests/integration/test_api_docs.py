@@ -46,6 +46,9 @@ async def test_each_documentation_page_loads_only_local_files(
         asset = await client.get(reference)
         assert asset.status_code == 200, reference
         assert len(asset.content) > 10_000, f"{reference} is the real bundle"
+        assert "cdn.redoc.ly" not in asset.text, (
+            f"{reference} loads Redocly's logo (scripts/vendor_assets.py)"
+        )
     for word in CDN_WORDS:
         assert word not in response.text, word
 
