@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.clock import Clock
@@ -42,3 +42,11 @@ def provide_expense_service(
 
 def provide_expense_listing(db_session: NamedDependency[AsyncSession]) -> ExpenseListing:
     return ExpenseListing(db_session)
+
+
+API_DEPENDENCIES: dict[str, Provide] = {
+    "budgets": Provide(provide_budget_service, sync_to_thread=False),
+    "statements": Provide(provide_statement_service, sync_to_thread=False),
+    "expenses": Provide(provide_expense_service, sync_to_thread=False),
+    "payouts": Provide(provide_payout_service, sync_to_thread=False),
+}

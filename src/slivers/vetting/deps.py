@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar.datastructures import State
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from slivers.clock import Clock
@@ -68,3 +68,14 @@ def provide_catalogue(
     db_session: NamedDependency[AsyncSession], clock: NamedDependency[Clock]
 ) -> CatalogueService:
     return CatalogueService(db_session, clock)
+
+
+API_DEPENDENCIES: dict[str, Provide] = {
+    "catalogue": Provide(provide_catalogue, sync_to_thread=False),
+    "credentials": Provide(provide_credentials, sync_to_thread=False),
+    "decisions": Provide(provide_decisions, sync_to_thread=False),
+    "evidence": Provide(provide_evidence, sync_to_thread=False),
+    "status_checks": Provide(provide_status_checks, sync_to_thread=False),
+    "standing": Provide(provide_standing, sync_to_thread=False),
+    "oversight": Provide(provide_oversight, sync_to_thread=False),
+}

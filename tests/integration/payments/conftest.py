@@ -11,7 +11,7 @@ import pytest
 from litestar import Litestar
 
 from slivers.clock import FrozenClock
-from slivers.payments.ledger.booking_hooks import BookingMoney, on_confirm
+from slivers.payments.budgets.booking_hooks import BookingMoney, on_confirm
 from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import Budget
 from slivers.payments.rules import ledger

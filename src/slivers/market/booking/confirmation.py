@@ -29,7 +29,7 @@ from slivers.market.candidates.slot import Slot
 from slivers.market.models import Booking, CareRequest, RequestOccurrence
 from slivers.market.rules.invariants import NO_DOUBLE_BOOKING, SEATED_STATES, free_seat
 from slivers.market.rules.lifecycle import TransitionResult
-from slivers.payments.ledger import booking_hooks
+from slivers.payments.budgets import booking_hooks
 from slivers.vetting.workers.oversight import usable_overrides, use_override
 
 # A worker who accepts an offer agrees to its time: their posted windows and notice do not bind them.

@@ -17,8 +17,8 @@ from slivers.market.rules.lifecycle import PartyRole, TransitionResult
 from slivers.market.rules.reliability import is_paused
 from slivers.market.workers.reliability import add_strike, strikes_by_worker
 from slivers.notifications.service import enqueue
-from slivers.payments.ledger import booking_hooks
-from slivers.payments.ledger.booking_hooks import BookingMoney
+from slivers.payments.budgets import booking_hooks
+from slivers.payments.budgets.booking_hooks import BookingMoney
 
 
 def when(instant: datetime) -> str:

@@ -37,7 +37,7 @@ from slivers.market.rules.lifecycle import (
     TransitionResult,
     apply,
 )
-from slivers.payments.ledger import booking_hooks
+from slivers.payments.budgets import booking_hooks
 from slivers.vetting.workers.oversight import usable_overrides
 
 # How long the worker keeps sight of the address and notes after the visit (design 2's retention).

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
@@ -17,7 +17,6 @@ from slivers.http.rendering import csrf_token_of, navigation_for
 from slivers.payments.budgets.schemas import BudgetCreate, BudgetRead, TopUpCreate, TopUpRead
 from slivers.payments.budgets.service import BudgetService
 from slivers.payments.budgets.statements import StatementService
-from slivers.payments.deps import provide_budget_service, provide_statement_service
 
 PeriodFrom = Annotated[date | None, QueryParameter(name="from", description="First day (Europe/London)")]
 PeriodTo = Annotated[date | None, QueryParameter(name="to", description="Day after the last (exclusive)")]
@@ -26,10 +25,6 @@ PeriodTo = Annotated[date | None, QueryParameter(name="to", description="Day aft
 class BudgetController(Controller):
     path = "/api/v1"
     tags = ["budgets"]
-    dependencies = {
-        "budgets": Provide(provide_budget_service, sync_to_thread=False),
-        "statements": Provide(provide_statement_service, sync_to_thread=False),
-    }
 
     @post("/persons/{person_id:uuid}/budgets", operation_id="createBudget", status_code=HTTP_201_CREATED)
     async def create(

@@ -6,12 +6,11 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from slivers.accounts.actor import Actor
-from slivers.payments.deps import provide_expense_service
 from slivers.payments.expenses.schemas import (
     ExpenseClaimCreate,
     ExpenseClaimRead,
@@ -26,7 +25,6 @@ from slivers.payments.expenses.service import ExpenseService
 class ExpenseController(Controller):
     path = "/api/v1"
     tags = ["expenses"]
-    dependencies = {"expenses": Provide(provide_expense_service, sync_to_thread=False)}
 
     @post("/expenses/receipts", operation_id="uploadReceipt", status_code=HTTP_201_CREATED)
     async def upload_receipt(

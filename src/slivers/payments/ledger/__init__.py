@@ -1,2 +1,2 @@
-"""The ledger in the database, and the money side of booking moves posted to it (the pure postings
-are rules/ledger.py)."""
+"""The ledger in the database, and the reads of a worker's payouts from it (the pure postings are
+rules/ledger.py)."""

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, Response, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from slivers.accounts.actor import Actor
 from slivers.payments.budgets.controllers import PeriodFrom, PeriodTo
-from slivers.payments.deps import provide_payout_service
 from slivers.payments.payouts.schemas import PayoutRunRead
 from slivers.payments.payouts.service import PayoutService
 
@@ -18,7 +17,6 @@ from slivers.payments.payouts.service import PayoutService
 class PayoutController(Controller):
     path = "/api/v1/organisations/{organisation_id:uuid}"
     tags = ["payouts"]
-    dependencies = {"payouts": Provide(provide_payout_service, sync_to_thread=False)}
 
     @post("/payouts", operation_id="recordPayouts", status_code=200)
     async def record(

@@ -19,8 +19,8 @@ from slivers.accounts.models import OrganisationMember, OrgRole, Worker
 from slivers.logs import get_logger
 from slivers.notifications.service import enqueue
 from slivers.payments.ledger.database import DbLedger
+from slivers.payments.ledger.worker_payouts import lock_worker
 from slivers.payments.models import BookingCharge, Budget, CardPayment, PaymentAction, WorkerPayoutAccount
-from slivers.payments.payouts.service import lock_worker
 from slivers.payments.providers.late_transfers import CANCELLED, TRANSFER, enabled_connect_account
 from slivers.payments.providers.payment_providers import (
     ActionKind,

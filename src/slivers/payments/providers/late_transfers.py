@@ -35,6 +35,7 @@ from sqlalchemy.orm import aliased
 
 from slivers.accounts.models import Worker
 from slivers.clock import Clock
+from slivers.payments.ledger.worker_payouts import held_back_for_connect, last_bank_payout_at, lock_worker
 from slivers.payments.models import (
     BookingCharge,
     LedgerPostingRow,
@@ -42,7 +43,6 @@ from slivers.payments.models import (
     PaymentAction,
     WorkerPayoutAccount,
 )
-from slivers.payments.payouts.service import held_back_for_connect, last_bank_payout_at, lock_worker
 from slivers.payments.rules import ledger
 
 TRANSFER = "transfer"

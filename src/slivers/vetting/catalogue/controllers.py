@@ -5,19 +5,17 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, get, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from slivers.accounts.actor import Actor
 from slivers.vetting.catalogue.service import CatalogueService
-from slivers.vetting.deps import provide_catalogue
 from slivers.vetting.schemas import CatalogueEdit, CatalogueRead
 
 
 class CatalogueController(Controller):
     path = "/api/v1"
     tags = ["vetting"]
-    dependencies = {"catalogue": Provide(provide_catalogue, sync_to_thread=False)}
 
     @get("/vetting/catalogue", operation_id="readDefaultCatalogue")
     async def default(

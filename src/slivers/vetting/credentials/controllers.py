@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -19,12 +19,6 @@ from slivers.vetting.credentials.evidence import EvidenceService
 from slivers.vetting.credentials.service import CredentialService
 from slivers.vetting.credentials.status_checks import StatusCheckService
 from slivers.vetting.credentials.uploads import MAX_EVIDENCE_BYTES
-from slivers.vetting.deps import (
-    provide_credentials,
-    provide_decisions,
-    provide_evidence,
-    provide_status_checks,
-)
 from slivers.vetting.schemas import (
     CredentialRead,
     CredentialSubmit,
@@ -49,12 +43,6 @@ class EvidenceUpload:
 class CredentialController(Controller):
     path = "/api/v1"
     tags = ["vetting"]
-    dependencies = {
-        "credentials": Provide(provide_credentials, sync_to_thread=False),
-        "decisions": Provide(provide_decisions, sync_to_thread=False),
-        "evidence": Provide(provide_evidence, sync_to_thread=False),
-        "status_checks": Provide(provide_status_checks, sync_to_thread=False),
-    }
 
     @post("/workers/me/credentials", operation_id="submitCredential", status_code=HTTP_201_CREATED)
     async def submit(

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from litestar import Controller, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from slivers.accounts.actor import Actor
 from slivers.clock import Clock
 from slivers.config import Settings
-from slivers.vetting.deps import provide_oversight, provide_standing
 from slivers.vetting.schemas import (
     Decision,
     EligibilityRead,
@@ -39,10 +38,6 @@ WorkerId = FromPath[uuid.UUID]
 class WorkerVettingController(Controller):
     path = "/api/v1"
     tags = ["vetting"]
-    dependencies = {
-        "standing": Provide(provide_standing, sync_to_thread=False),
-        "oversight": Provide(provide_oversight, sync_to_thread=False),
-    }
 
     @put("/workers/me/organisation", operation_id="chooseWorkerOrganisation")
     async def choose_organisation(

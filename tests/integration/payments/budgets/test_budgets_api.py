@@ -10,8 +10,8 @@ from litestar import Litestar
 
 from slivers.accounts.actor import Actor
 from slivers.errors import Forbidden
+from slivers.payments.budgets import booking_hooks as hooks
 from slivers.payments.budgets.access import load_budget, require_budget_spender
-from slivers.payments.ledger import booking_hooks as hooks
 from tests.integration.conftest import ApiClient, Factory, assert_problem
 from tests.integration.payments.conftest import Household
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from litestar import Litestar
 
 from slivers.clock import FrozenClock
-from slivers.payments.ledger import booking_hooks as hooks
+from slivers.payments.budgets import booking_hooks as hooks
 from tests.integration.payments.budgets.test_budgets_api import create_budget
 from tests.integration.payments.conftest import Household
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from slivers.accounts.models import Worker
 from slivers.payments.rules import ledger
 from tests.integration.conftest import Factory, StaffFactory, assert_problem
-from tests.integration.payments.ledger.test_booking_hooks import balances
+from tests.integration.payments.budgets.test_booking_hooks import balances
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"IEND\xaeB`\x82"
 

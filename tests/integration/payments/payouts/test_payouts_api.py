@@ -12,11 +12,11 @@ from collections.abc import Callable
 from litestar import Litestar
 
 from slivers.accounts.models import Worker
-from slivers.payments.ledger.booking_hooks import BookingMoney
+from slivers.payments.budgets.booking_hooks import BookingMoney
 from slivers.payments.rules import ledger
 from tests.integration.conftest import Factory, StaffFactory, assert_problem
+from tests.integration.payments.budgets.test_booking_hooks import balances, run
 from tests.integration.payments.conftest import BudgetMaker
-from tests.integration.payments.ledger.test_booking_hooks import balances, run
 
 
 async def test_payouts_move_money_once_and_export_as_csv(

@@ -18,8 +18,8 @@ from slivers.payments.models import PaymentAction, WorkerPayoutAccount
 from slivers.payments.providers.fake_gateway import InMemoryStripeGateway
 from slivers.payments.rules import ledger
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
+from tests.integration.payments.budgets.test_booking_hooks import balances
 from tests.integration.payments.conftest import BudgetMaker, Household
-from tests.integration.payments.ledger.test_booking_hooks import balances
 from tests.integration.payments.providers import test_stripe_flow as flow
 from tests.integration.payments.providers.test_connect_flow import connect_card_booking, self_employed
 

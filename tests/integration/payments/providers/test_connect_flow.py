@@ -15,14 +15,14 @@ from sqlalchemy import select
 from slivers.accounts.models import Worker
 from slivers.jobs.registry import run_once
 from slivers.notifications.models import OutboxMessage
-from slivers.payments.ledger import booking_hooks as hooks
+from slivers.payments.budgets import booking_hooks as hooks
 from slivers.payments.models import PaymentAction, WorkerPayoutAccount
 from slivers.payments.providers.fake_gateway import FakeStripeError, InMemoryStripeGateway
 from slivers.payments.providers.stripe_gateway import IntentResult, StripeClientGateway, make_stripe_client
 from slivers.payments.rules import ledger
 from tests.integration.conftest import ApiClient, Factory, StaffFactory, assert_problem
+from tests.integration.payments.budgets.test_booking_hooks import balances
 from tests.integration.payments.conftest import BudgetMaker, Household, confirmed_card_booking
-from tests.integration.payments.ledger.test_booking_hooks import balances
 from tests.integration.payments.providers import test_stripe_flow as flow
 from tests.unit.payments.conftest import NoWaitRequestsClient
 from tests.unit.payments.providers.fake_stripe import FakeStripeServer

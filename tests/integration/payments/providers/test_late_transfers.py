@@ -15,13 +15,13 @@ from sqlalchemy import select
 
 from slivers.config import Settings
 from slivers.jobs.registry import run_once
-from slivers.payments.ledger.booking_hooks import BookingMoney
+from slivers.payments.budgets.booking_hooks import BookingMoney
 from slivers.payments.models import WorkerPayoutAccount
 from slivers.payments.providers.fake_gateway import FakeStripeError, InMemoryStripeGateway
 from slivers.payments.providers.stripe_gateway import TransferResult
 from tests.integration.conftest import ApiClient, Factory, StaffFactory
+from tests.integration.payments.budgets.test_booking_hooks import run
 from tests.integration.payments.conftest import BudgetMaker, Household
-from tests.integration.payments.ledger.test_booking_hooks import run
 from tests.integration.payments.providers.connect_kit import (
     ACTIONS,
     RECONCILE,

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from slivers.config import Settings
 from slivers.jobs.registry import run_once
+from slivers.payments.budgets import booking_hooks as hooks
 from slivers.payments.jobs import JOBS
-from slivers.payments.ledger import booking_hooks as hooks
 from slivers.payments.models import Budget, CardPayment, StripeEvent
 from tests.integration.conftest import ApiClient, Factory, assert_problem
 from tests.integration.payments.conftest import BudgetMaker, Household, confirmed_card_booking

@@ -11,8 +11,8 @@ import pytest
 from litestar import Litestar
 
 from slivers.errors import InvalidInput
-from slivers.payments.ledger import booking_hooks as hooks
-from slivers.payments.ledger.booking_hooks import BookingMoney
+from slivers.payments.budgets import booking_hooks as hooks
+from slivers.payments.budgets.booking_hooks import BookingMoney
 from slivers.payments.ledger.database import DbLedger
 from slivers.payments.models import BookingCharge
 from slivers.payments.rules import ledger
