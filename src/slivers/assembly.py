@@ -11,6 +11,7 @@ from slivers.hooks import Hooks
 from slivers.market.cover.service import reopen_for_lost_worker
 from slivers.market.hooks import has_booking_with
 from slivers.market.messages import TEMPLATES as market_templates
+from slivers.market.rules.invariants import CONSTRAINT_MESSAGES as market_constraints
 from slivers.notifications.templates import merge_templates
 from slivers.payments.messages import TEMPLATES as payments_templates
 from slivers.vetting.messages import TEMPLATES as vetting_templates
@@ -26,6 +27,7 @@ def domain_hooks() -> Hooks:
         notification_templates=merge_templates(
             accounts_templates, vetting_templates, market_templates, payments_templates
         ),
+        constraint_messages=dict(market_constraints),
     )
 
 

@@ -2,9 +2,10 @@
 
 Accounts must refuse `approve`/`manage` to a worker who works for the person, but bookings belong
 to the market above it; vetting must tell the market when a worker may no longer work; notifications
-send every domain's wording. None of them imports the domain above: `slivers.assembly.domain_hooks`
-fills one `Hooks` per process, explicitly, `Wiring.build` requires it, and services take the fields
-they call. Nothing registers itself on import, so every process (web, scheduler, CLI) has them all.
+send every domain's wording; the http layer words the database constraints the domains own. None of
+them imports the domain above: `slivers.assembly.domain_hooks` fills one `Hooks` per process,
+explicitly, `Wiring.build` requires it, and services take the fields they call. Nothing registers
+itself on import, so every process (web, scheduler, CLI) has them all.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ WorkerRelationCheck = Callable[[AsyncSession, uuid.UUID, uuid.UUID], Awaitable[b
 WorkerLostHandler = Callable[[AsyncSession, Clock, uuid.UUID, str, datetime], Awaitable[int]]
 # template name -> (subject, body), bodies with `str.format` fields from the message data.
 Templates = Mapping[str, tuple[str, str]]
+# database constraint name -> what a person is told when a write breaks it (the 409's detail).
+ConstraintMessages = Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +35,6 @@ class Hooks:
     worker_relation_checks: tuple[WorkerRelationCheck, ...]
     worker_lost_handlers: tuple[WorkerLostHandler, ...]
     notification_templates: Templates
+    # The invariants the database enforces as the last line of defence, in the domain that owns them
+    # (market.rules.invariants); the http layer's integrity-error handler only looks them up.
+    constraint_messages: ConstraintMessages

@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ER
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from slivers.errors import DomainError, NotAuthenticated, TooManyRequests
+from slivers.http.deps import wiring_of
 from slivers.http.error_pages import error_page, is_page_request, sign_in_redirect
 from slivers.http.request_body import not_utf8
 from slivers.logs import get_logger
@@ -21,18 +22,6 @@ from slivers.logs import get_logger
 log = get_logger(__name__)
 PROBLEM = "application/problem+json"
 CSRF_DETAIL = "This form has expired or was not sent from Slivers. Reload the page and try again."
-
-# Constraint names the database may report, with what they mean to a person.
-CONSTRAINT_MESSAGES: dict[str, str] = {}
-CONSTRAINT_MESSAGES.update(
-    {
-        "ex_bookings_worker_no_overlap": (
-            "This worker is already booked at that time. Choose another time or worker."
-        ),
-        "uq_bookings_occurrence_seat": "This visit already has all the workers it needs.",
-        "uq_bookings_occurrence_worker_open": "This worker already has an offer or a booking for this visit.",
-    }
-)
 
 
 def problem(
@@ -114,7 +103,7 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
 
 def integrity_error_handler(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
     text = str(exc.orig)
-    for name, message in CONSTRAINT_MESSAGES.items():
+    for name, message in wiring_of(request.app.state).hooks.constraint_messages.items():
         if name in text:
             if is_page_request(request):
                 return error_page(request, HTTP_409_CONFLICT, message)

@@ -4,7 +4,8 @@ Candidate search (`rules.candidates.CandidateSearch`, through `candidates.snapsh
 (`booking.confirmation`) both call these, so a worker the search shows is one confirmation would book
 and the other way round. The database constraint named beside each is the last line of defence: if
 anything slips past the check (a race the row locks did not serialise, a row written another way), it
-refuses the write and the request gets 409 (`CONSTRAINT_MESSAGES`).
+refuses the write and the request gets 409 with the message in `CONSTRAINT_MESSAGES` (handed to the
+http layer through `slivers.hooks.Hooks.constraint_messages`).
 
 1. No double booking: a worker never has two blocking bookings that overlap once the travel buffer
    between them is added (`double_booked`, over `rules.overlap`). Backstop: the PostgreSQL exclusion
