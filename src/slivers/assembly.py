@@ -3,6 +3,7 @@ builds a process's wiring with them. The web app, the scheduler and the CLI all 
 
 from __future__ import annotations
 
+from slivers.accounts.actor import resolve_actor
 from slivers.accounts.messages import TEMPLATES as accounts_templates
 from slivers.clock import Clock
 from slivers.config import Settings
@@ -28,6 +29,7 @@ def domain_hooks() -> Hooks:
             accounts_templates, vetting_templates, market_templates, payments_templates
         ),
         constraint_messages=dict(market_constraints),
+        resolve_actor=resolve_actor,
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,24 +11,9 @@ from slivers.accounts.models import ApiToken, OrganisationMember, User, UserSess
 from slivers.accounts.tokens import digest
 from slivers.clock import Clock
 from slivers.errors import NotAuthenticated
+from slivers.identity import SESSION_COOKIE, Actor
 
-SESSION_COOKIE = "slivers_session"
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    user_id: uuid.UUID
-    email: str
-    display_name: str
-    account_type: str
-    via: str  # "session" | "token"
-    org_roles: dict[uuid.UUID, frozenset[str]] = field(default_factory=dict)
-
-    def has_org_role(self, organisation_id: uuid.UUID | None, role: str) -> bool:
-        return organisation_id is not None and role in self.org_roles.get(organisation_id, frozenset())
-
-    def orgs_with_role(self, role: str) -> set[uuid.UUID]:
-        return {org for org, roles in self.org_roles.items() if role in roles}
+__all__ = ["SESSION_COOKIE", "Actor", "resolve_actor"]
 
 
 async def resolve_actor(

@@ -11,7 +11,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 
-from slivers.accounts.actor import SESSION_COOKIE
+from slivers.identity import SESSION_COOKIE
 
 VENDOR = "/static/vendor"
 BEARER = "bearerToken"

@@ -9,11 +9,11 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from slivers.accounts.actor import SESSION_COOKIE, Actor, resolve_actor
 from slivers.clock import Clock
 from slivers.config import Settings
 from slivers.errors import NotAuthenticated
 from slivers.http.transaction import SESSION_KEY
+from slivers.identity import SESSION_COOKIE, Actor
 from slivers.wiring import Wiring
 
 
@@ -46,7 +46,7 @@ async def provide_maybe_actor(
     if "slivers_actor" in scope:
         cached: Actor | None = scope["slivers_actor"]
         return cached
-    actor = await resolve_actor(
+    actor = await wiring_of(request.app.state).hooks.resolve_actor(
         db_session,
         clock,
         authorization=request.headers.get("authorization"),

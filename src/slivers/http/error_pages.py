@@ -8,8 +8,8 @@ from urllib.parse import quote, urlsplit
 from litestar import Request, Response
 from litestar.response import Redirect
 
-from slivers.accounts.actor import Actor
 from slivers.http.rendering import render
+from slivers.identity import Actor
 
 # Machine-facing paths: they answer in JSON even when something goes wrong.
 MACHINE_PREFIXES = ("/api/", "/schema", "/health", "/ready", "/static/")

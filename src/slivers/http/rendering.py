@@ -13,10 +13,10 @@ from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 from litestar.utils.scope.state import ScopeState
 
-from slivers.accounts.actor import Actor
 from slivers.http.deps import wiring_of
 from slivers.http.flash import Flash, FlashKind, clear_flash_cookie, flash_cookie, read_flashes
 from slivers.http.forms import Form
+from slivers.identity import Actor
 
 # The templates and static files stay with the pages in slivers/web; this is a path, not an import.
 HTMX_FILE = Path(__file__).parents[1] / "web" / "static" / "vendor" / "htmx.min.js"
