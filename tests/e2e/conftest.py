@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.e2e.browser import MODES, SCREENSHOTS, Ui
 from tests.e2e.market import CLIENTS, Coordinator, make_coordinator
+from tests.live_server import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("SLIVERS_CHROMIUM", "/usr/bin/chromium")
@@ -45,12 +43,6 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A real Slivers server on a free port, with its own freshly migrated SQLite database."""
@@ -68,7 +60,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         check=True,
         cwd=ROOT,
     )
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SLIVERS_DATABASE_URL": url,
@@ -97,17 +89,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:  # wait for the server to answer, not a fixed sleep
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"The server did not start; see {folder / 'server.log'}", pytrace=False)
-        time.sleep(0.1)
+    try:
+        wait_until_healthy(base, process, folder / "server.log")
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
     yield {"base_url": base, "database": str(database), "env": env}  # type: ignore[misc]
     process.terminate()
     process.wait(timeout=10)

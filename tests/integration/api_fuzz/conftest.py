@@ -4,26 +4,18 @@ with seeded data, for schemathesis to fuzz over real HTTP."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from slivers.config import Settings
+from tests.live_server import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[3]
 SECRET = "schemathesis-secret-key-" * 2
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -34,7 +26,7 @@ def live_settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def live_server(live_settings: Settings, tmp_path: Path) -> Iterator[str]:
     """The server's base URL; its log is printed when the test fails."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     env = os.environ | {
         "SLIVERS_DATABASE_URL": live_settings.database_url,
@@ -65,16 +57,7 @@ def live_server(live_settings: Settings, tmp_path: Path) -> Iterator[str]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {log.read_text()}")
-            time.sleep(0.1)  # waiting for a real process to listen; no clock under test is involved
+        wait_until_healthy(base, process, log)
         yield base
     finally:
         process.terminate()

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -37,6 +35,7 @@ from slivers.payments.models import Budget
 from slivers.payments.rules import ledger
 from slivers.wiring import Wiring
 from tests.integration.market.conftest import add_credentials
+from tests.live_server import free_port, wait_until_healthy
 from tests.real_clock import real_now
 
 CLIENTS = 50
@@ -44,15 +43,9 @@ ROOT = Path(__file__).resolve().parents[4]
 SECRET = "concurrency-test-secret-" * 2
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(database: str, database_url: str, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     env = os.environ | {
         "SLIVERS_DATABASE_URL": database_url,
@@ -71,16 +64,7 @@ def server(database: str, database_url: str, tmp_path: Path) -> Iterator[str]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {log.read_text()}")
-            time.sleep(0.1)  # waiting for a real process to listen; the clock under test is not involved
+        wait_until_healthy(base, proc, log)
         yield base
     finally:
         proc.terminate()
