@@ -30,7 +30,7 @@ from slivers.vetting.credentials.uploads import MAX_EVIDENCE_BYTES
 from slivers.vetting.deps import provide_credentials, provide_evidence
 from slivers.vetting.rules.catalogue import DEFAULT_POLICY
 from slivers.vetting.schemas import CredentialSubmit
-from slivers.web.bookings_pages import booking_view
+from slivers.web.my_bookings_pages import booking_view
 from slivers.web.words import (
     CREDENTIAL_STATUS_WORDS,
     WEEKDAYS,
