@@ -53,7 +53,7 @@ def read_json(request: Request[Any, Any, Any], raw: bytes) -> Any:
     check_text(value)
     target = body_type(request)
     if target is not None:
-        check_types(request, raw, target)
+        check_types(request, value, target)
     return value
 
 
@@ -90,11 +90,12 @@ def body_type(request: Request[Any, Any, Any]) -> Any | None:
     return data.annotation
 
 
-def check_types(request: Request[Any, Any, Any], raw: bytes, target: Any) -> None:
+def check_types(request: Request[Any, Any, Any], value: Any, target: Any) -> None:
+    """The decoded body converted strictly to the handler's type (the text parsed once, above)."""
     decoders = request.route_handler.resolve_type_decoders()
     try:
-        msgspec.json.decode(
-            raw, type=target, strict=True, dec_hook=partial(default_deserializer, type_decoders=decoders)
+        msgspec.convert(
+            value, type=target, strict=True, dec_hook=partial(default_deserializer, type_decoders=decoders)
         )
     except msgspec.ValidationError as error:
         message, field = split_validation_error(str(error))
